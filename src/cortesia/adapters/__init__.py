@@ -1,0 +1,1 @@
+"""Adapters: the ports of ``cortesia.engine`` made real (memory, SQL, files)."""

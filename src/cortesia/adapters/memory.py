@@ -1,0 +1,185 @@
+"""In-memory adapters: a whole workspace in one process, for tests and embedding.
+
+Public on purpose: users' own tests can build an engine on ``MemoryStore`` and
+``FrozenClock`` and get the same semantics as the SQL store.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from cortesia.domain.access import ApiKeyRecord
+from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
+from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, seal
+from cortesia.engine.ports import ErasureReceipt
+from cortesia.errors import NotFoundError
+
+
+class FrozenClock:
+    """A clock that stands still until moved; for tests and simulations."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FrozenClock needs an aware datetime")
+        self._at = at.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def advance(self, delta: timedelta) -> None:
+        self._at += delta
+
+    def set(self, at: datetime) -> None:
+        self._at = at.astimezone(UTC)
+
+
+class SystemClock:
+    """The real clock, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class MemoryStore:
+    """Every port of the engine, kept in dictionaries behind one lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._events: list[ConsentEvent] = []
+        self._by_key: dict[str, ConsentEvent] = {}
+        self._customers: dict[str, Customer] = {}
+        self._types: dict[str, AttributeType] = {}
+        self._suppressed: set[str] = set()
+        self._keys: dict[str, ApiKeyRecord] = {}
+        self._secrets: dict[str, bytes] = {}
+
+    # -- ledger -------------------------------------------------------------
+    def append(
+        self, events: Sequence[NewConsentEvent], recorded_at: datetime
+    ) -> list[AppendResult]:
+        with self._lock:
+            return [self._append_one(draft, recorded_at) for draft in events]
+
+    def _append_one(self, draft: NewConsentEvent, recorded_at: datetime) -> AppendResult:
+        known = self._by_key.get(draft.idempotency_key)
+        if known is not None:
+            return AppendResult(known, created=False)
+        head = self.chain_head()
+        event = seal(
+            draft,
+            seq=head.last_seq + 1,
+            event_id=str(uuid.uuid4()),
+            recorded_at=recorded_at,
+            prev_hash=head.last_hash,
+        )
+        self._events.append(event)
+        self._by_key[event.idempotency_key] = event
+        return AppendResult(event, created=True)
+
+    def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
+        with self._lock:
+            return [
+                e for e in self._events
+                if e.customer_id == customer_id and (until is None or e.occurred_at <= until)
+            ]
+
+    def iter_events(self) -> Iterator[ConsentEvent]:
+        with self._lock:
+            snapshot = list(self._events)
+        return iter(snapshot)
+
+    def chain_head(self) -> ChainHead:
+        with self._lock:
+            if not self._events:
+                return ChainHead(0, 0, GENESIS_HASH)
+            last = self._events[-1]
+            return ChainHead(len(self._events), last.seq, last.hash)
+
+    # -- customers ----------------------------------------------------------
+    def upsert_customers(self, customers: Sequence[Customer]) -> UpsertCounts:
+        with self._lock:
+            created = sum(1 for c in {c.customer_id for c in customers} if c not in self._customers)
+            for customer in customers:
+                self._customers[customer.customer_id] = customer
+            return UpsertCounts(created=created, updated=len(customers) - created)
+
+    def get_customer(self, customer_id: str) -> Customer | None:
+        with self._lock:
+            return self._customers.get(customer_id)
+
+    def list_customers(self, limit: int, after: str | None = None) -> list[Customer]:
+        with self._lock:
+            ids = sorted(i for i in self._customers if after is None or i > after)
+            return [self._customers[i] for i in ids[:limit]]
+
+    def count_customers(self) -> int:
+        with self._lock:
+            return len(self._customers)
+
+    def attribute_types(self) -> dict[str, AttributeType]:
+        with self._lock:
+            return dict(self._types)
+
+    def register_attribute_types(self, types: Mapping[str, AttributeType]) -> None:
+        with self._lock:
+            for name, kind in types.items():
+                self._types.setdefault(name, kind)
+
+    # -- suppression and erasure -------------------------------------------
+    def suppressed(self, digests: Iterable[str]) -> set[str]:
+        with self._lock:
+            return {d for d in digests if d in self._suppressed}
+
+    def erase_customer(
+        self,
+        customer_id: str,
+        digests: Sequence[str],
+        erasure: NewConsentEvent,
+        recorded_at: datetime,
+    ) -> ErasureReceipt:
+        with self._lock:
+            if customer_id not in self._customers:
+                raise NotFoundError("customer", customer_id)
+            del self._customers[customer_id]
+            blanked = 0
+            for index, event in enumerate(self._events):
+                if event.customer_id == customer_id and not event.erased:
+                    self._events[index] = blank_personal(event)
+                    self._by_key[event.idempotency_key] = self._events[index]
+                    blanked += 1
+            self._suppressed.update(digests)
+            result = self._append_one(erasure, recorded_at)
+            return ErasureReceipt(customer_id, blanked, len(set(digests)), result.event.event_id)
+
+    # -- keys and secrets ---------------------------------------------------
+    def add_key(self, key: ApiKeyRecord) -> None:
+        with self._lock:
+            self._keys[key.key_id] = key
+
+    def find_key(self, key_id: str) -> ApiKeyRecord | None:
+        with self._lock:
+            return self._keys.get(key_id)
+
+    def list_keys(self) -> list[ApiKeyRecord]:
+        with self._lock:
+            return sorted(self._keys.values(), key=lambda k: k.created_at)
+
+    def revoke_key(self, key_id: str, at: datetime) -> bool:
+        with self._lock:
+            key = self._keys.get(key_id)
+            if key is None or key.revoked_at is not None:
+                return False
+            self._keys[key_id] = replace(key, revoked_at=at)
+            return True
+
+    def secret(self, name: str, factory: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            return self._secrets.setdefault(name, factory())
+
+    def close(self) -> None:
+        """Nothing to release."""

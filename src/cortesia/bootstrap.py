@@ -1,0 +1,63 @@
+"""Composition root: the only place that picks adapters from settings."""
+
+from __future__ import annotations
+
+from cortesia.adapters.memory import MemoryStore, SystemClock
+from cortesia.adapters.sql.migrate import upgrade
+from cortesia.adapters.sql.store import SqlStore
+from cortesia.config import Settings
+from cortesia.engine.hub import Engine, EngineOptions
+from cortesia.engine.ports import Clock, Store
+from cortesia.errors import ValidationError
+
+MEMORY_URL = "memory://"
+
+
+def _unsubscribe_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
+    keys: list[tuple[str, bytes]] = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        kid, sep, secret = part.partition(":")
+        if not sep or not kid or len(secret) < 16:
+            raise ValidationError(
+                "CORTESIA_UNSUBSCRIBE_KEYS", "***", "each key must be kid:secret, secret ≥ 16 chars"
+            )
+        keys.append((kid, secret.encode()))
+    return tuple(keys)
+
+
+def engine_options(settings: Settings) -> EngineOptions:
+    """Plain engine options from settings."""
+    return EngineOptions(
+        public_base_url=settings.public_base_url.rstrip("/"),
+        unsubscribe_keys=_unsubscribe_keys(settings.unsubscribe_keys.get_secret_value()),
+        unsubscribe_ttl_days=settings.unsubscribe_ttl_days,
+    )
+
+
+def open_store(settings: Settings) -> Store:
+    """The store named by the settings' database URL (the workspace must exist)."""
+    url = settings.resolved_database_url()
+    if url == MEMORY_URL:
+        return MemoryStore()
+    return SqlStore(url)
+
+
+def init_workspace(settings: Settings) -> str:
+    """Create or upgrade the workspace's schema; returns the schema revision."""
+    url = settings.resolved_database_url()
+    if url == MEMORY_URL:
+        return "memory"
+    if url.startswith("sqlite:///"):
+        settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    return upgrade(url)
+
+
+def build_engine(
+    settings: Settings, *, clock: Clock | None = None, store: Store | None = None
+) -> Engine:
+    """An engine over the workspace the settings name."""
+    return Engine(
+        store if store is not None else open_store(settings),
+        clock if clock is not None else SystemClock(),
+        engine_options(settings),
+    )

@@ -1,0 +1,46 @@
+"""Settings, read from the environment (prefix ``CORTESIA_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_WORKSPACE = Path(".cortesia")
+
+
+class Settings(BaseSettings):
+    """Every setting of Cortesía; the README documents each one."""
+
+    model_config = SettingsConfigDict(env_prefix="CORTESIA_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the store; empty means sqlite:///.cortesia/cortesia.db",
+    )
+    workspace_dir: Path = Field(default=DEFAULT_WORKSPACE, description="embedded workspace folder")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="base of unsubscribe links"
+    )
+    unsubscribe_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="kid:secret[,kid:secret…]; the first signs, all verify (rotation)",
+    )
+    unsubscribe_ttl_days: int = Field(default=90, ge=1, le=3650)
+    public_rate_limit_per_minute: int = Field(default=60, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    def resolved_database_url(self) -> str:
+        """The store URL, defaulting to the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.workspace_dir / 'cortesia.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return Settings()

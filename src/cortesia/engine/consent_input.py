@@ -1,0 +1,148 @@
+"""Turning what callers send (API bodies, CLI options, files) into consent drafts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from cortesia.domain.consent import EVIDENCE_FIELDS, LAWFUL_BASES, NewConsentEvent
+from cortesia.domain.preferences import validate_preference_values
+from cortesia.domain.vocabulary import (
+    ConsentKind,
+    parse_channel,
+    parse_kind,
+    parse_purpose,
+    parse_source,
+)
+from cortesia.engine.instants import parse_instant
+from cortesia.errors import BatchValidationError, FieldProblem, ValidationError
+
+MAX_BATCH = 10_000
+_FIELDS = frozenset(
+    {
+        "customer_id", "channel", "purpose", "kind", "occurred_at", "until", "values",
+        "source", "evidence", "lawful_basis", "jurisdiction", "actor", "idempotency_key",
+    }
+)
+
+
+def _text(data: Mapping[str, object], field: str, *, required: bool, limit: int = 200) -> str | None:
+    value = data.get(field)
+    if value is None or value == "":
+        if required:
+            raise ValidationError(field, value, "is required")
+        return None
+    if not isinstance(value, str) or len(value.strip()) == 0 or len(value) > limit:
+        raise ValidationError(field, value, f"must be text of 1 to {limit} characters")
+    return value.strip()
+
+
+def _evidence(value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"text": value}
+    if not isinstance(value, Mapping):
+        raise ValidationError("evidence", value, "must be text or an object")
+    evidence: dict[str, str] = {}
+    for key, item in value.items():
+        if key not in EVIDENCE_FIELDS:
+            raise ValidationError(
+                f"evidence.{key}", item, f"unknown evidence field; use {', '.join(EVIDENCE_FIELDS)}"
+            )
+        if not isinstance(item, str):
+            raise ValidationError(f"evidence.{key}", item, "must be text")
+        evidence[str(key)] = item
+    return evidence
+
+
+def _lawful_basis(value: str | None) -> str | None:
+    if value is not None and value not in LAWFUL_BASES:
+        raise ValidationError(
+            "lawful_basis", value, f"use one of {', '.join(sorted(LAWFUL_BASES))}"
+        )
+    return value
+
+
+def _until(data: Mapping[str, object], kind: ConsentKind, occurred_at: datetime) -> datetime | None:
+    raw = data.get("until")
+    if raw is None or raw == "":
+        if kind is ConsentKind.SNOOZE:
+            raise ValidationError("until", raw, "a snooze needs the instant it ends")
+        return None
+    until = parse_instant(raw, "until")
+    if until <= occurred_at:
+        raise ValidationError("until", raw, "must be after occurred_at")
+    return until
+
+
+def _values(data: Mapping[str, object], kind: ConsentKind) -> dict[str, object]:
+    raw = data.get("values")
+    if kind is ConsentKind.PREFERENCE:
+        if not isinstance(raw, Mapping):
+            raise ValidationError("values", raw, "a preference event needs an object of values")
+        return validate_preference_values(raw)
+    if raw not in (None, {}):
+        raise ValidationError("values", raw, "only preference events carry values")
+    return {}
+
+
+def _default_key(data: Mapping[str, object], occurred_at: datetime) -> str:
+    # A retry of the same statement (same content and instant) is the same event.
+    content = {k: data.get(k) for k in sorted(_FIELDS - {"idempotency_key", "occurred_at"})}
+    content["occurred_at"] = occurred_at.isoformat()
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
+    return "auto:" + digest.hexdigest()[:40]
+
+
+def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewConsentEvent:
+    """Validate one raw event; the first problem found raises, naming its field."""
+    unknown = sorted(set(data) - _FIELDS)
+    if unknown:
+        raise ValidationError(unknown[0], data[unknown[0]], "unknown field")
+    customer_id = _text(data, "customer_id", required=True, limit=128)
+    kind = parse_kind(str(data.get("kind") or ""))
+    raw_at = data.get("occurred_at")
+    occurred_at = now if raw_at in (None, "") else parse_instant(raw_at, "occurred_at")
+    jurisdiction = _text(data, "jurisdiction", required=False, limit=6)
+    return NewConsentEvent(
+        customer_id=str(customer_id),
+        channel=parse_channel(str(data.get("channel") or "")),
+        purpose=parse_purpose(str(data.get("purpose") or "")),
+        kind=kind,
+        occurred_at=occurred_at,
+        source=parse_source(str(data.get("source") or "api")),
+        idempotency_key=_text(data, "idempotency_key", required=False)
+        or _default_key(data, occurred_at),
+        until=_until(data, kind, occurred_at),
+        values=_values(data, kind),
+        evidence=_evidence(data.get("evidence")),
+        lawful_basis=_lawful_basis(_text(data, "lawful_basis", required=False)),
+        jurisdiction=jurisdiction.upper() if jurisdiction else None,
+        actor=_text(data, "actor", required=False),
+    )
+
+
+def parse_consent_batch(
+    rows: Sequence[Mapping[str, object]], *, now: datetime
+) -> list[NewConsentEvent]:
+    """Validate a batch; any bad row rejects the whole batch with every problem."""
+    if len(rows) > MAX_BATCH:
+        raise ValidationError("events", len(rows), f"at most {MAX_BATCH} events per batch")
+    drafts: list[NewConsentEvent] = []
+    problems: list[FieldProblem] = []
+    for index, row in enumerate(rows):
+        try:
+            drafts.append(parse_consent_event(row, now=now))
+        except ValidationError as error:
+            problems.extend(replace_row(p, index) for p in error.problems)
+    if problems:
+        raise BatchValidationError(problems, what="consent batch")
+    return drafts
+
+
+def replace_row(problem: FieldProblem, row: int) -> FieldProblem:
+    """The same problem, located at ``row`` (0-based in batches)."""
+    return FieldProblem(problem.field, problem.value, problem.reason, row)

@@ -1,0 +1,43 @@
+"""The engine: one object that holds a workspace's use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cortesia.engine.access import AccessService
+from cortesia.engine.consent import ConsentService
+from cortesia.engine.erasure import erase_customer
+from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
+from cortesia.engine.ports import Clock, ErasureReceipt, Store
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """Plain options the use cases need (built from Settings by ``bootstrap``)."""
+
+    public_base_url: str = "http://127.0.0.1:8000"
+    unsubscribe_keys: tuple[tuple[str, bytes], ...] = ()
+    unsubscribe_ttl_days: int = 90
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Engine:
+    """Entry to every use case of one workspace."""
+
+    def __init__(self, store: Store, clock: Clock, options: EngineOptions | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.options = options or EngineOptions()
+        self.consent = ConsentService(store, clock)
+        self.access = AccessService(store, clock)
+
+    def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
+        """Erase a customer on request; their contact points stay suppressed."""
+        return erase_customer(self.store, self.clock, customer_id, actor)
+
+    def verify_ledger(self) -> VerificationReport:
+        """Walk the hash chain and report every break."""
+        return verify_ledger(self.store)
+
+    def close(self) -> None:
+        self.store.close()

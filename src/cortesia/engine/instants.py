@@ -1,0 +1,32 @@
+"""Reading instants from callers: ISO 8601 with an offset, always."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cortesia.errors import ValidationError
+
+
+def parse_instant(value: object, field: str) -> datetime:
+    """An aware UTC datetime from a datetime or ISO 8601 text with offset.
+
+    >>> parse_instant("2026-03-01T10:00:00+01:00", "at").isoformat()
+    '2026-03-01T09:00:00+00:00'
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(field, value, "not an ISO 8601 instant") from None
+    else:
+        raise ValidationError(field, value, "not an ISO 8601 instant")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(field, value, "instant needs a UTC offset, e.g. +00:00 or Z")
+    return moment.astimezone(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 text with offset, or None."""
+    return None if moment is None else moment.isoformat()

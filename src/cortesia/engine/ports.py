@@ -1,0 +1,126 @@
+"""Ports: what the use cases need from the outside world.
+
+Every port has an in-memory adapter in ``cortesia.adapters.memory`` and a SQL
+one in ``cortesia.adapters.sql``; both pass the same contract tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from cortesia.domain.access import ApiKeyRecord
+from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
+from cortesia.domain.ledger import ChainHead
+
+
+class Clock(Protocol):
+    """Source of the current instant (aware, UTC)."""
+
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureReceipt:
+    """What an erasure did."""
+
+    customer_id: str
+    events_blanked: int
+    contact_points_suppressed: int
+    erasure_event_id: str
+
+
+class ConsentLedger(Protocol):
+    """Append-only store of consent events with its hash chain."""
+
+    def append(
+        self, events: Sequence[NewConsentEvent], recorded_at: datetime
+    ) -> list[AppendResult]:
+        """Store the events in one transaction, chained; replayed keys return the original."""
+        ...
+
+    def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
+        """Events of one customer that occurred at or before ``until`` (all when None)."""
+        ...
+
+    def iter_events(self) -> Iterator[ConsentEvent]:
+        """Every event in recording (seq) order."""
+        ...
+
+    def chain_head(self) -> ChainHead:
+        """The recorded end of the chain."""
+        ...
+
+
+class CustomerStore(Protocol):
+    """Customers and the workspace's attribute schema."""
+
+    def upsert_customers(self, customers: Sequence[Customer]) -> UpsertCounts:
+        """Create or replace customers by id, all or none."""
+        ...
+
+    def get_customer(self, customer_id: str) -> Customer | None: ...
+
+    def list_customers(self, limit: int, after: str | None = None) -> list[Customer]:
+        """Customers in id order, starting after ``after``."""
+        ...
+
+    def count_customers(self) -> int: ...
+
+    def attribute_types(self) -> dict[str, AttributeType]: ...
+
+    def register_attribute_types(self, types: Mapping[str, AttributeType]) -> None:
+        """Record new attribute names; known names keep their type."""
+        ...
+
+
+class SuppressionList(Protocol):
+    """Salted digests of contact points that must never be contacted."""
+
+    def suppressed(self, digests: Iterable[str]) -> set[str]:
+        """The subset of ``digests`` that is suppressed."""
+        ...
+
+
+class Eraser(Protocol):
+    """Erasure on request, atomic across customers, ledger and suppression list."""
+
+    def erase_customer(
+        self,
+        customer_id: str,
+        digests: Sequence[str],
+        erasure: NewConsentEvent,
+        recorded_at: datetime,
+    ) -> ErasureReceipt:
+        """Delete the customer, blank personal fields of their events, suppress the digests
+        and append ``erasure`` to the ledger, all in one transaction."""
+        ...
+
+
+class KeyStore(Protocol):
+    """API keys, stored hashed."""
+
+    def add_key(self, key: ApiKeyRecord) -> None: ...
+
+    def find_key(self, key_id: str) -> ApiKeyRecord | None: ...
+
+    def list_keys(self) -> list[ApiKeyRecord]: ...
+
+    def revoke_key(self, key_id: str, at: datetime) -> bool: ...
+
+
+class SecretStore(Protocol):
+    """Workspace secrets (signing keys, salts), created once and shared by every process."""
+
+    def secret(self, name: str, factory: Callable[[], bytes]) -> bytes:
+        """The secret called ``name``, created with ``factory`` the first time."""
+        ...
+
+
+class Store(ConsentLedger, CustomerStore, SuppressionList, Eraser, KeyStore, SecretStore, Protocol):
+    """Everything the engine keeps, behind one object per workspace."""
+
+    def close(self) -> None: ...
