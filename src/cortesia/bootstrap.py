@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cortesia.adapters.memory import MemoryStore, SystemClock
-from cortesia.adapters.sql.migrate import upgrade
-from cortesia.adapters.sql.store import SqlStore
 from cortesia.config import Settings
 from cortesia.engine.hub import Engine, EngineOptions
 from cortesia.engine.ports import Clock, Store
@@ -39,6 +39,9 @@ def open_store(settings: Settings) -> Store:
     url = settings.resolved_database_url()
     if url == MEMORY_URL:
         return MemoryStore()
+    # Imported here so that a memory-only engine never loads SQLAlchemy.
+    from cortesia.adapters.sql.store import SqlStore
+
     return SqlStore(url)
 
 
@@ -48,7 +51,9 @@ def init_workspace(settings: Settings) -> str:
     if url == MEMORY_URL:
         return "memory"
     if url.startswith("sqlite:///"):
-        settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    from cortesia.adapters.sql.migrate import upgrade
+
     return upgrade(url)
 
 

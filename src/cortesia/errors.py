@@ -59,9 +59,7 @@ class BatchValidationError(ValidationError):
         self._problems = list(problems)
         first = problems[0]
         super().__init__(first.field, first.value, first.reason)
-        self.args = (
-            f"{what} rejected: {len(problems)} bad row(s); first: {first.describe()}",
-        )
+        self.args = (f"{what} rejected: {len(problems)} bad row(s); first: {first.describe()}",)
 
     @property
     def problems(self) -> list[FieldProblem]:

@@ -84,7 +84,8 @@ class MemoryStore:
     def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
         with self._lock:
             return [
-                e for e in self._events
+                e
+                for e in self._events
                 if e.customer_id == customer_id and (until is None or e.occurred_at <= until)
             ]
 

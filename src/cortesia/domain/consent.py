@@ -118,9 +118,7 @@ class AppendResult:
 
 
 def _ordered(events: Iterable[ConsentEvent], at: datetime) -> list[ConsentEvent]:
-    return sorted(
-        (e for e in events if e.occurred_at <= at), key=lambda e: (e.occurred_at, e.seq)
-    )
+    return sorted((e for e in events if e.occurred_at <= at), key=lambda e: (e.occurred_at, e.seq))
 
 
 def _scopes(events: Sequence[ConsentEvent]) -> list[tuple[Channel, str]]:
@@ -188,9 +186,7 @@ def status_of(
     return entry_for(_ordered(events, at), channel, purpose, at)
 
 
-def deciding_events(
-    events: Iterable[ConsentEvent], at: datetime
-) -> list[ConsentEvent]:
+def deciding_events(events: Iterable[ConsentEvent], at: datetime) -> list[ConsentEvent]:
     """Every event behind the current state: the deciding events and the preferences."""
     ordered = _ordered(events, at)
     deciding = {

@@ -81,9 +81,21 @@ def event_hash(
 ) -> str:
     """Hash of one event chained to ``prev_hash``."""
     core = [
-        seq, event_id, customer_id, channel, purpose, kind, _instant(occurred_at),
-        _instant(recorded_at), _instant(until), source, idempotency_key, dict(values),
-        lawful_basis, jurisdiction, personal,
+        seq,
+        event_id,
+        customer_id,
+        channel,
+        purpose,
+        kind,
+        _instant(occurred_at),
+        _instant(recorded_at),
+        _instant(until),
+        source,
+        idempotency_key,
+        dict(values),
+        lawful_basis,
+        jurisdiction,
+        personal,
     ]
     return hashlib.sha256(prev_hash.encode() + _canonical(core)).hexdigest()
 
@@ -127,30 +139,37 @@ class _Walk:
         if len(self.recent) > _RECENT_HASHES:
             self.recent.popitem(last=False)
 
-    def check_content(self, event: ConsentEvent) -> None:
+    def check_content(self, event: ConsentEvent) -> bool:
         if event.erased:
             self.erased_customers.add(event.customer_id)
         elif personal_digest(event.evidence, event.actor) != event.personal_digest:
             self.flag(event, "altered", "evidence or actor differ from what was recorded")
-            return
+            return False
         if event.kind is ConsentKind.ERASURE:
             self.erasures.add(event.customer_id)
         if rehash(event) != event.hash:
             self.flag(event, "altered", "fields differ from what was recorded")
+            return False
+        return True
 
-    def check_link(self, event: ConsentEvent) -> None:
+    def check_link(self, event: ConsentEvent, content_ok: bool) -> None:
         expected = self.last.hash if self.last is not None else GENESIS_HASH
         last_seq = self.last.seq if self.last is not None else 0
         if event.prev_hash == expected:
             return
-        if event.prev_hash in self.recent and self.recent[event.prev_hash] < last_seq:
+        if event.seq > last_seq + 1:
+            missing = f"seq {last_seq + 1}..{event.seq - 1}"
+            self.flag(event, "removed", f"event(s) before this one are missing ({missing})")
+        elif not content_ok:
+            return  # already reported as altered; its link says nothing more
+        elif event.prev_hash in self.recent and self.recent[event.prev_hash] < last_seq:
             anchor = self.recent[event.prev_hash]
             for intruder in self.since_link:
                 if intruder.seq > anchor:
                     self.flag(intruder, "inserted", f"not in the chain after seq {anchor}")
-        elif event.seq > last_seq + 1:
-            missing = f"seq {last_seq + 1}..{event.seq - 1}"
-            self.flag(event, "removed", f"event(s) before this one are missing ({missing})")
+        elif self.last is not None:
+            # The successor is intact but does not point here: this row replaced the original.
+            self.flag(self.last, "inserted", "the next event does not point to it")
         else:
             self.flag(event, "altered", "link to the previous event was changed")
 
@@ -159,8 +178,7 @@ class _Walk:
 
     def step(self, event: ConsentEvent) -> None:
         self.count += 1
-        self.check_content(event)
-        self.check_link(event)
+        self.check_link(event, self.check_content(event))
         self.since_link = [*self.since_link[-64:], event]
         self.remember(event)
         self.last = event
@@ -177,7 +195,9 @@ def _check_head(walk: _Walk, head: ChainHead) -> None:
     elif last_seq < head.last_seq or last_hash != head.last_hash:
         walk.problems.append(
             ChainProblem(
-                "-", head.last_seq, "removed",
+                "-",
+                head.last_seq,
+                "removed",
                 f"chain should end at seq {head.last_seq}; it ends at seq {last_seq}",
             )
         )
@@ -191,8 +211,9 @@ def verify_chain(events: Iterable[ConsentEvent], head: ChainHead) -> list[ChainP
     _check_head(walk, head)
     for customer in sorted(walk.erased_customers - walk.erasures):
         walk.problems.append(
-            ChainProblem("-", 0, "altered", f"customer {customer} has blanked events "
-                         "but no erasure event")
+            ChainProblem(
+                "-", 0, "altered", f"customer {customer} has blanked events but no erasure event"
+            )
         )
     return walk.problems
 

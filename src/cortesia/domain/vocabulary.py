@@ -106,8 +106,10 @@ def parse_purpose(value: str, field: str = "purpose") -> str:
     if purpose in BUILT_IN_PURPOSES or _TOPIC.match(purpose):
         return purpose
     raise ValidationError(
-        field, value, "purpose must be marketing, service, third_party, profiling, all "
-        "or a topic in snake_case (2-63 characters)"
+        field,
+        value,
+        "purpose must be marketing, service, third_party, profiling, all "
+        "or a topic in snake_case (2-63 characters)",
     )
 
 
@@ -119,7 +121,7 @@ def purpose_covers(scope: str, purpose: str) -> bool:
     >>> purpose_covers("marketing", "service")
     False
     """
-    if scope == purpose or scope == ALL_PURPOSES:
+    if scope in (purpose, ALL_PURPOSES):
         return True
     return scope == MARKETING and purpose not in BUILT_IN_PURPOSES
 

@@ -53,9 +53,7 @@ class AccessService:
         """A new key with ``scopes``; its plaintext is returned once and never stored."""
         key_id = secrets.token_hex(6)
         secret = f"{_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-        record = ApiKeyRecord(
-            key_id, _hash(secret), parse_scopes(scopes), name, self._clock.now()
-        )
+        record = ApiKeyRecord(key_id, _hash(secret), parse_scopes(scopes), name, self._clock.now())
         self._store.add_key(record)
         return IssuedKey(record, secret)
 

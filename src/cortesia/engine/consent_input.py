@@ -22,13 +22,26 @@ from cortesia.errors import BatchValidationError, FieldProblem, ValidationError
 MAX_BATCH = 10_000
 _FIELDS = frozenset(
     {
-        "customer_id", "channel", "purpose", "kind", "occurred_at", "until", "values",
-        "source", "evidence", "lawful_basis", "jurisdiction", "actor", "idempotency_key",
+        "customer_id",
+        "channel",
+        "purpose",
+        "kind",
+        "occurred_at",
+        "until",
+        "values",
+        "source",
+        "evidence",
+        "lawful_basis",
+        "jurisdiction",
+        "actor",
+        "idempotency_key",
     }
 )
 
 
-def _text(data: Mapping[str, object], field: str, *, required: bool, limit: int = 200) -> str | None:
+def _text(
+    data: Mapping[str, object], field: str, *, required: bool, limit: int = 200
+) -> str | None:
     value = data.get(field)
     if value is None or value == "":
         if required:

@@ -18,7 +18,9 @@ def suppression_salt(store: Store) -> bytes:
     return store.secret(SUPPRESSION_SALT, lambda: secrets.token_bytes(32))
 
 
-def erase_customer(store: Store, clock: Clock, customer_id: str, actor: str | None) -> ErasureReceipt:
+def erase_customer(
+    store: Store, clock: Clock, customer_id: str, actor: str | None
+) -> ErasureReceipt:
     """Delete a customer's data, blank their events' personal fields, suppress their
     contact points and record the erasure, in one transaction."""
     customer = store.get_customer(customer_id)

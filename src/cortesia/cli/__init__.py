@@ -1,0 +1,1 @@
+"""The ``cortesia`` command line: parse, call one use case, render."""

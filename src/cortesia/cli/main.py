@@ -1,0 +1,114 @@
+"""The ``cortesia`` application: global options, ``init``, ``serve`` and the groups."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from cortesia.bootstrap import init_workspace
+from cortesia.cli import consent, customers, keys, ledger
+from cortesia.cli.context import Workspace, workspace
+from cortesia.cli.options import JsonOption
+from cortesia.cli.output import emit_json, report_error, say
+from cortesia.errors import CortesiaError
+
+
+class _Group(TyperGroup):
+    """Root group: the one place where errors become a red line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (CortesiaError, OSError) as error:
+            raise typer.Exit(report_error(error)) from None
+
+
+def _package_version() -> str:
+    try:
+        return version("cortesia")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cortesia {_package_version()}")
+        raise typer.Exit()
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def build_app() -> typer.Typer:
+    """The Typer application with every command group."""
+    app = typer.Typer(
+        cls=_Group,
+        help="Cortesía: the next best action, or silence — and a consent ledger you can prove.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(_root)
+    app.command("init")(init)
+    app.command("serve")(serve)
+    app.add_typer(customers.app, name="customers")
+    app.add_typer(consent.app, name="consent")
+    app.add_typer(ledger.app, name="ledger")
+    app.add_typer(keys.app, name="keys")
+    return app
+
+
+def _root(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Store URL; overrides CORTESIA_DATABASE_URL."),
+    ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Cortesía: the next best action, or silence — and a consent ledger you can prove."""
+    ctx.obj = Workspace(database_url)
+
+
+def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Create the workspace, or upgrade its schema; safe to run again."""
+    settings = workspace(ctx).settings()
+    revision = init_workspace(settings)
+    url = _hide_password(settings.resolved_database_url())
+    if as_json:
+        emit_json({"database_url": url, "revision": revision})
+        return
+    say(f"Workspace ready: {url} (schema revision {revision})")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start the HTTP service (API, OpenAPI docs and the unsubscribe pages)."""
+    settings = workspace(ctx).settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    import uvicorn
+
+    # The two entrypoints stay independent; serve only hands the app factory to uvicorn.
+    api: Any = importlib.import_module("cortesia.api")
+    application = api.create_app(settings)
+    base = f"http://{bind_host}:{bind_port}"
+    say(f"Cortesía is running at {base}  (API docs: {base}/docs; Ctrl+C to stop)", "bold green")
+    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    build_app()(prog_name="cortesia")

@@ -1,0 +1,228 @@
+"""One-click unsubscribe (RFC 8058) and the preference centre behind the link.
+
+A token is the capability: whoever holds it may withdraw (never give) consent for
+one customer × channel × purpose until it expires. Its text is
+``<base64url payload>.<base64url signature>``; the payload is the compact JSON
+``[kid, customer_id, channel, purpose, expires_epoch]`` and the signature an
+HMAC-SHA256 (first 128 bits) of the payload text under the key ``kid``.
+The first configured key signs and every configured key verifies, so keys rotate
+without breaking links already sent.
+
+Replays change nothing: the idempotency key of a click is derived from the token,
+the choice and the event that decided the scope before the click. A retried POST
+finds its own event still deciding and returns it; a click on an old link after
+the customer opted in again is a new request and is honoured.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cortesia.domain.consent import AppendResult, ConsentEvent
+from cortesia.domain.vocabulary import (
+    MARKETING,
+    Channel,
+    ConsentKind,
+    Source,
+    parse_channel,
+    parse_purpose,
+)
+from cortesia.engine.consent import ConsentService
+from cortesia.engine.hub_options import EngineOptions
+from cortesia.engine.ports import Clock, Store
+from cortesia.errors import TokenError, ValidationError
+
+DEFAULT_KID = "w1"
+CHOICES = ("topic", "all_marketing", "snooze_7", "snooze_30", "snooze_90")
+MALFORMED = "malformed token"
+UNKNOWN_KEY = "token signed with an unknown key"
+BAD_SIGNATURE = "token signature does not match"
+EXPIRED = "token expired"
+
+_MAX_TOKEN = 1024
+_SIGNATURE_BYTES = 16  # 128 bits: RFC 2104 allows truncating to half the hash, and links stay short
+_DOMAIN = b"cortesia-unsubscribe-v1."
+_B64 = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """What a valid token lets its holder do."""
+
+    customer_id: str
+    channel: Channel
+    purpose: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UnsubscribeLink:
+    """A link to put in a message, with the two RFC 8058 headers."""
+
+    url: str
+    token: str
+    expires_at: datetime
+    headers: dict[str, str]
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    if not _B64.match(text):
+        raise TokenError(MALFORMED)
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise TokenError(MALFORMED) from None
+
+
+def _claims_of(payload: bytes) -> tuple[str, str, str, str, int]:
+    try:
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise TokenError(MALFORMED) from None
+    if (
+        not isinstance(data, list)
+        or len(data) != 5
+        or not all(isinstance(item, str) for item in data[:4])
+        or type(data[4]) is not int
+    ):
+        raise TokenError(MALFORMED)
+    return data[0], data[1], data[2], data[3], data[4]
+
+
+class UnsubscribeService:
+    """Issue unsubscribe links and carry out what their holders choose."""
+
+    def __init__(
+        self, store: Store, clock: Clock, consent: ConsentService, options: EngineOptions
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._consent = consent
+        self._options = options
+        self._keys: dict[str, bytes] | None = None
+        self._signing_kid = options.unsubscribe_keys[0][0] if options.unsubscribe_keys else DEFAULT_KID
+
+    def _key_ring(self) -> dict[str, bytes]:
+        # Read lazily: building an engine must not touch the store.
+        if self._keys is None:
+            if self._options.unsubscribe_keys:
+                self._keys = dict(self._options.unsubscribe_keys)
+            else:
+                secret = self._store.secret(
+                    f"unsubscribe-key-{DEFAULT_KID}", lambda: secrets.token_bytes(32)
+                )
+                self._keys = {DEFAULT_KID: secret}
+        return self._keys
+
+    @staticmethod
+    def _sign(key: bytes, payload_text: str) -> bytes:
+        digest = hmac.new(key, _DOMAIN + payload_text.encode("ascii"), hashlib.sha256).digest()
+        return digest[:_SIGNATURE_BYTES]
+
+    def link(self, customer_id: str, channel: str, purpose: str) -> UnsubscribeLink:
+        """A signed link for one customer × channel × purpose, valid for the configured days."""
+        if not customer_id or len(customer_id) > 128:
+            raise ValidationError("customer_id", customer_id, "must be text of 1 to 128 characters")
+        scope_channel = parse_channel(channel)
+        scope_purpose = parse_purpose(purpose)
+        expires_at = self._clock.now() + timedelta(days=self._options.unsubscribe_ttl_days)
+        expires_at = expires_at.replace(microsecond=0)
+        claims = [
+            self._signing_kid, customer_id, scope_channel.value, scope_purpose,
+            int(expires_at.timestamp()),
+        ]
+        payload = _b64encode(json.dumps(claims, separators=(",", ":")).encode())
+        key = self._key_ring()[self._signing_kid]
+        token = f"{payload}.{_b64encode(self._sign(key, payload))}"
+        url = f"{self._options.public_base_url}/u/{token}"
+        headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        return UnsubscribeLink(url, token, expires_at, headers)
+
+    def read(self, token: str) -> TokenClaims:
+        """The claims of a genuine, unexpired token; TokenError otherwise."""
+        if not token or len(token) > _MAX_TOKEN or token.count(".") != 1:
+            raise TokenError(MALFORMED)
+        payload_text, signature_text = token.split(".")
+        payload, signature = _b64decode(payload_text), _b64decode(signature_text)
+        kid, customer_id, channel, purpose, expires = _claims_of(payload)
+        key = self._key_ring().get(kid)
+        if key is None:
+            raise TokenError(UNKNOWN_KEY)
+        if not hmac.compare_digest(signature, self._sign(key, payload_text)):
+            raise TokenError(BAD_SIGNATURE)
+        expires_at = datetime.fromtimestamp(expires, UTC)
+        if self._clock.now() >= expires_at:
+            raise TokenError(EXPIRED)
+        try:
+            return TokenClaims(customer_id, parse_channel(channel), parse_purpose(purpose), expires_at)
+        except ValidationError:
+            raise TokenError(MALFORMED) from None
+
+    def one_click(self, token: str, evidence: Mapping[str, str] | None = None) -> AppendResult:
+        """RFC 8058 one-click: opt out of the token's channel × purpose, idempotently."""
+        claims = self.read(token)
+        note = "one-click unsubscribe (RFC 8058, List-Unsubscribe-Post)"
+        return self._withdraw(token, "topic", claims, Source.UNSUBSCRIBE_LINK, note, evidence)
+
+    def choose(
+        self, token: str, choice: str, evidence: Mapping[str, str] | None = None
+    ) -> AppendResult:
+        """Carry out a preference-centre choice: topic, all_marketing or snooze_7/30/90."""
+        if choice not in CHOICES:
+            raise ValidationError("choice", choice, f"use one of {', '.join(CHOICES)}")
+        claims = self.read(token)
+        note = f"preference centre choice {choice!r} behind an unsubscribe link"
+        return self._withdraw(token, choice, claims, Source.PREFERENCE_CENTRE, note, evidence)
+
+    def _withdraw(
+        self,
+        token: str,
+        choice: str,
+        claims: TokenClaims,
+        source: Source,
+        note: str,
+        evidence: Mapping[str, str] | None,
+    ) -> AppendResult:
+        channel = Channel.ALL if choice == "all_marketing" else claims.channel
+        purpose = MARKETING if choice == "all_marketing" else claims.purpose
+        prefix = f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{choice}"
+        deciding = self._deciding_event(claims.customer_id, channel, purpose)
+        if deciding is not None and (
+            deciding.idempotency_key.startswith(prefix + ":") or deciding.kind is ConsentKind.ERASURE
+        ):
+            return AppendResult(deciding, created=False)
+        now = self._clock.now()
+        event: dict[str, object] = {
+            "customer_id": claims.customer_id,
+            "channel": channel.value,
+            "purpose": purpose,
+            "kind": "opt_out",
+            "occurred_at": now,
+            "source": source.value,
+            "evidence": {**(evidence or {}), "text": note},
+            "idempotency_key": f"{prefix}:{deciding.event_id if deciding else '-'}",
+        }
+        if choice.startswith("snooze_"):
+            event["kind"] = "snooze"
+            event["until"] = now + timedelta(days=int(choice.removeprefix("snooze_")))
+        return self._consent.record(event)
+
+    def _deciding_event(self, customer_id: str, channel: Channel, purpose: str) -> ConsentEvent | None:
+        entry = self._consent.status(customer_id, channel, purpose)
+        if entry.event_id is None:
+            return None
+        events = self._store.events_of(customer_id)
+        return next((e for e in events if e.event_id == entry.event_id), None)
