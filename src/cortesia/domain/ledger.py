@@ -19,7 +19,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from cortesia.domain.consent import ConsentEvent, NewConsentEvent
 from cortesia.domain.vocabulary import ConsentKind
@@ -47,17 +47,35 @@ class ChainProblem:
     detail: str
 
 
-def _instant(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="microseconds")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
-def _canonical(data: object) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+def epoch_micros(value: datetime) -> int:
+    """Microseconds since the Unix epoch: the instant as the chain and SQL store keep it."""
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def _instant(value: datetime | None) -> int | None:
+    return None if value is None else epoch_micros(value)
+
+
+def _mapping_text(data: Mapping[str, object]) -> str:
+    # Most events carry no values or evidence; skip the sorted encoder for them.
+    if not data:
+        return "{}"
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+
+
+_EMPTY_PERSONAL = hashlib.sha256(b'{"actor":null,"evidence":{}}').hexdigest()
 
 
 def personal_digest(evidence: Mapping[str, str], actor: str | None) -> str:
     """Digest of the personal fields, kept after erasure."""
-    return hashlib.sha256(_canonical({"actor": actor, "evidence": dict(evidence)})).hexdigest()
+    if not evidence and actor is None:
+        return _EMPTY_PERSONAL
+    text = f'{{"actor":{json.dumps(actor)},"evidence":{_mapping_text(evidence)}}}'
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def event_hash(
@@ -92,12 +110,13 @@ def event_hash(
         _instant(until),
         source,
         idempotency_key,
-        dict(values),
+        _mapping_text(values),
         lawful_basis,
         jurisdiction,
         personal,
     ]
-    return hashlib.sha256(prev_hash.encode() + _canonical(core)).hexdigest()
+    # Scalars and pre-encoded mappings only: the plain C encoder is canonical for them.
+    return hashlib.sha256((prev_hash + json.dumps(core)).encode()).hexdigest()
 
 
 def rehash(event: ConsentEvent) -> str:
