@@ -57,8 +57,10 @@ class UpsertCounts:
 def contact_point_digest(salt: bytes, contact_point: str) -> str:
     """Salted digest of a normalised contact point, as the suppression list keeps it.
 
-    >>> a = contact_point_digest(b"salt", "+34600000000")
-    >>> a == contact_point_digest(b"salt", "+34600000000") != contact_point_digest(b"x", "+34600000000")
+    >>> one = contact_point_digest(b"salt", "+34600000000")
+    >>> one == contact_point_digest(b"salt", "+34600000000")
     True
+    >>> one == contact_point_digest(b"other salt", "+34600000000")
+    False
     """
     return hmac.new(salt, contact_point.encode(), hashlib.sha256).hexdigest()
