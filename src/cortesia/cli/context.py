@@ -25,9 +25,10 @@ class Workspace:
     def settings(self) -> Settings:
         """Settings from the environment, with ``--database-url`` on top."""
         if self._settings is None:
-            overrides = {"database_url": self.database_url} if self.database_url else {}
             try:
-                self._settings = Settings(**overrides)
+                self._settings = (
+                    Settings(database_url=self.database_url) if self.database_url else Settings()
+                )
             except ValueError as error:  # pydantic's error is a ValueError; name the setting
                 raise _settings_error(error) from None
         return self._settings

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -22,7 +20,7 @@ from cortesia.errors import CortesiaError
 class _Group(TyperGroup):
     """Root group: the one place where errors become a red line and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (CortesiaError, OSError) as error:
@@ -52,16 +50,17 @@ def build_app() -> typer.Typer:
         cls=_Group,
         help="Cortesía: the next best action, or silence — and a consent ledger you can prove.",
         no_args_is_help=True,
+        add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
     app.callback()(_root)
     app.command("init")(init)
     app.command("serve")(serve)
-    app.add_typer(customers.app, name="customers")
-    app.add_typer(consent.app, name="consent")
-    app.add_typer(ledger.app, name="ledger")
-    app.add_typer(keys.app, name="keys")
+    app.add_typer(customers.build(), name="customers")
+    app.add_typer(consent.build(), name="consent")
+    app.add_typer(ledger.build(), name="ledger")
+    app.add_typer(keys.build(), name="keys")
     return app
 
 
@@ -101,9 +100,9 @@ def serve(
     bind_host, bind_port = host or settings.host, port or settings.port
     import uvicorn
 
-    # The two entrypoints stay independent; serve only hands the app factory to uvicorn.
-    api: Any = importlib.import_module("cortesia.api")
-    application = api.create_app(settings)
+    from cortesia.api import create_app
+
+    application = create_app(settings)
     base = f"http://{bind_host}:{bind_port}"
     say(f"Cortesía is running at {base}  (API docs: {base}/docs; Ctrl+C to stop)", "bold green")
     uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")

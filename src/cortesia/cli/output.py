@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +18,8 @@ from cortesia.errors import (
     FieldProblem,
     ValidationError,
 )
+
+_INSTANT = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?([+-]\d\d:\d\d|Z)$")
 
 BAD_INPUT = 2
 FAILURE = 1
@@ -93,4 +96,7 @@ def _cell(value: object) -> object:
         return ", ".join(str(v) for v in value) or None
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items()) or None
+    if isinstance(value, str) and (moment := _INSTANT.match(value)):
+        # Tables show instants to the second; --json keeps them exact.
+        return " ".join(moment.groups())
     return value

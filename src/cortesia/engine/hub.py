@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from cortesia.engine.access import AccessService
 from cortesia.engine.consent import ConsentService
+from cortesia.engine.customers import CustomerService
 from cortesia.engine.erasure import erase_customer
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
 from cortesia.engine.ports import Clock, ErasureReceipt, Store
+from cortesia.engine.unsubscribe import UnsubscribeService
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class Engine:
         self.options = options or EngineOptions()
         self.consent = ConsentService(store, clock)
         self.access = AccessService(store, clock)
+        self.customers = CustomerService(store, clock)
+        self.unsubscribe = UnsubscribeService(store, clock, self.consent, self.options)
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

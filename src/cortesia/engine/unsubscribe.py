@@ -8,10 +8,11 @@ HMAC-SHA256 (first 128 bits) of the payload text under the key ``kid``.
 The first configured key signs and every configured key verifies, so keys rotate
 without breaking links already sent.
 
-Replays change nothing: the idempotency key of a click is derived from the token,
-the choice and the event that decided the scope before the click. A retried POST
-finds its own event still deciding and returns it; a click on an old link after
-the customer opted in again is a new request and is honoured.
+Replays change nothing: while the event a click recorded still decides its scope,
+clicking again (a retried POST, a double click) returns that event. Once something
+else decides the scope (a newer opt-in, a snooze that ended), a click on the same
+link is a new request and is honoured. The idempotency key is derived from the
+token, the choice and the ledger's position, so concurrent clicks make one event.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from cortesia.domain.consent import AppendResult, ConsentEvent
+from cortesia.domain.consent import AppendResult, ConsentEvent, status_of
 from cortesia.domain.vocabulary import (
     MARKETING,
     Channel,
@@ -37,9 +39,11 @@ from cortesia.domain.vocabulary import (
     parse_purpose,
 )
 from cortesia.engine.consent import ConsentService
-from cortesia.engine.hub_options import EngineOptions
 from cortesia.engine.ports import Clock, Store
 from cortesia.errors import TokenError, ValidationError
+
+if TYPE_CHECKING:  # hub imports this module to build the engine
+    from cortesia.engine.hub import EngineOptions
 
 DEFAULT_KID = "w1"
 CHOICES = ("topic", "all_marketing", "snooze_7", "snooze_30", "snooze_90")
@@ -113,7 +117,8 @@ class UnsubscribeService:
         self._consent = consent
         self._options = options
         self._keys: dict[str, bytes] | None = None
-        self._signing_kid = options.unsubscribe_keys[0][0] if options.unsubscribe_keys else DEFAULT_KID
+        keys = options.unsubscribe_keys
+        self._signing_kid = keys[0][0] if keys else DEFAULT_KID
 
     def _key_ring(self) -> dict[str, bytes]:
         # Read lazily: building an engine must not touch the store.
@@ -148,7 +153,10 @@ class UnsubscribeService:
         key = self._key_ring()[self._signing_kid]
         token = f"{payload}.{_b64encode(self._sign(key, payload))}"
         url = f"{self._options.public_base_url}/u/{token}"
-        headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        headers = {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
         return UnsubscribeLink(url, token, expires_at, headers)
 
     def read(self, token: str) -> TokenClaims:
@@ -167,9 +175,10 @@ class UnsubscribeService:
         if self._clock.now() >= expires_at:
             raise TokenError(EXPIRED)
         try:
-            return TokenClaims(customer_id, parse_channel(channel), parse_purpose(purpose), expires_at)
+            scope = parse_channel(channel), parse_purpose(purpose)
         except ValidationError:
             raise TokenError(MALFORMED) from None
+        return TokenClaims(customer_id, scope[0], scope[1], expires_at)
 
     def one_click(self, token: str, evidence: Mapping[str, str] | None = None) -> AppendResult:
         """RFC 8058 one-click: opt out of the token's channel × purpose, idempotently."""
@@ -199,11 +208,16 @@ class UnsubscribeService:
         channel = Channel.ALL if choice == "all_marketing" else claims.channel
         purpose = MARKETING if choice == "all_marketing" else claims.purpose
         prefix = f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{choice}"
-        deciding = self._deciding_event(claims.customer_id, channel, purpose)
+        events = self._store.events_of(claims.customer_id)
+        deciding = self._deciding_event(events, channel, purpose)
         if deciding is not None and (
-            deciding.idempotency_key.startswith(prefix + ":") or deciding.kind is ConsentKind.ERASURE
+            deciding.idempotency_key.startswith(f"{prefix}:")
+            or deciding.kind is ConsentKind.ERASURE
         ):
             return AppendResult(deciding, created=False)
+        # The ledger's position makes a new key once anything changed since this click's
+        # last effect, while two concurrent clicks share one key and one event.
+        position = max((e.seq for e in events), default=0)
         now = self._clock.now()
         event: dict[str, object] = {
             "customer_id": claims.customer_id,
@@ -213,16 +227,15 @@ class UnsubscribeService:
             "occurred_at": now,
             "source": source.value,
             "evidence": {**(evidence or {}), "text": note},
-            "idempotency_key": f"{prefix}:{deciding.event_id if deciding else '-'}",
+            "idempotency_key": f"{prefix}:{position}",
         }
         if choice.startswith("snooze_"):
             event["kind"] = "snooze"
             event["until"] = now + timedelta(days=int(choice.removeprefix("snooze_")))
         return self._consent.record(event)
 
-    def _deciding_event(self, customer_id: str, channel: Channel, purpose: str) -> ConsentEvent | None:
-        entry = self._consent.status(customer_id, channel, purpose)
-        if entry.event_id is None:
-            return None
-        events = self._store.events_of(customer_id)
+    def _deciding_event(
+        self, events: Sequence[ConsentEvent], channel: Channel, purpose: str
+    ) -> ConsentEvent | None:
+        entry = status_of(events, channel, purpose, self._clock.now())
         return next((e for e in events if e.event_id == entry.event_id), None)

@@ -1,0 +1,1 @@
+"""SQL adapters: the workspace on SQLite or PostgreSQL, schema by shipped migrations."""

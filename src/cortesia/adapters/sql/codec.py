@@ -1,0 +1,162 @@
+"""Rows to domain objects and back, written for speed: this is the hot path.
+
+Rows are plain tuples in the column order of ``tables``; instants are epoch
+microseconds (UTC); JSON columns are text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from cortesia.domain.access import ApiKeyRecord, Scope
+from cortesia.domain.consent import ConsentEvent
+from cortesia.domain.customers import AttributeType, AttributeValue, Customer
+from cortesia.domain.vocabulary import Channel, ConsentKind, Source
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+_EMPTY_LIST = "[]"
+_EMPTY_MAP = "{}"
+_dumps = json.JSONEncoder(separators=(",", ":"), default=str).encode
+_loads = json.JSONDecoder().decode
+_CHANNELS = {c.value: c for c in Channel}
+_KINDS = {k.value: k for k in ConsentKind}
+_SOURCES = {s.value: s for s in Source}
+
+
+def to_micros(moment: datetime) -> int:
+    """Epoch microseconds of an aware datetime."""
+    return (moment - EPOCH) // _MICRO
+
+
+def from_micros(value: int) -> datetime:
+    """Aware UTC datetime from epoch microseconds."""
+    return EPOCH + timedelta(microseconds=value)
+
+
+def _opt_micros(moment: datetime | None) -> int | None:
+    return None if moment is None else (moment - EPOCH) // _MICRO
+
+
+def _opt_instant(value: int | None) -> datetime | None:
+    return None if value is None else EPOCH + timedelta(microseconds=value)
+
+
+def dump_list(items: Sequence[str]) -> str:
+    return _dumps(list(items)) if items else _EMPTY_LIST
+
+
+def dump_map(data: Mapping[str, object]) -> str:
+    return _dumps(dict(data)) if data else _EMPTY_MAP
+
+
+def load_json(text: str) -> Any:
+    if text == _EMPTY_MAP:
+        return {}
+    if text == _EMPTY_LIST:
+        return []
+    return _loads(text)
+
+
+def event_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs as text, about four times faster than ``uuid4``."""
+    digits = os.urandom(16 * count).hex()
+    ids: list[str] = []
+    for start in range(0, 32 * count, 32):
+        h = digits[start : start + 32]
+        variant = "89ab"[int(h[16], 16) & 3]
+        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return ids
+
+
+def event_row(event: ConsentEvent) -> tuple[object, ...]:
+    """A consent event as a row of ``consent_events`` (column order of the table)."""
+    return (
+        event.seq, event.event_id, event.customer_id, event.channel.value, event.purpose,
+        event.kind.value, (event.occurred_at - EPOCH) // _MICRO,
+        (event.recorded_at - EPOCH) // _MICRO, _opt_micros(event.until), event.source.value,
+        event.idempotency_key, dump_map(event.values), dump_map(event.evidence),
+        event.lawful_basis, event.jurisdiction, event.actor, event.personal_digest,
+        event.prev_hash, event.hash, event.erased,
+    )
+
+
+def event_from_row(row: Sequence[Any]) -> ConsentEvent:
+    """A consent event from a ``consent_events`` row (column order of the table)."""
+    return ConsentEvent(
+        row[0], row[1], row[2], _CHANNELS[row[3]], row[4], _KINDS[row[5]],
+        EPOCH + timedelta(microseconds=row[6]), EPOCH + timedelta(microseconds=row[7]),
+        _SOURCES[row[9]], row[10], _opt_instant(row[8]), load_json(row[11]),
+        load_json(row[12]), row[13], row[14], row[15], row[16], row[17], row[18], bool(row[19]),
+    )
+
+
+def _attribute_text(value: AttributeValue) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def customer_row(customer: Customer) -> tuple[object, ...]:
+    """A customer as a row of ``customers`` (column order of the table)."""
+    attributes = customer.attributes
+    if attributes:
+        attributes_text = _dumps({k: _attribute_text(v) for k, v in attributes.items()})
+    else:
+        attributes_text = _EMPTY_MAP
+    return (
+        customer.customer_id, customer.country, customer.subdivision, customer.time_zone,
+        dump_list(customer.time_zone_candidates), customer.language,
+        dump_list(customer.phones), dump_list(customer.emails), dump_list(customer.push_ids),
+        attributes_text,
+    )
+
+
+def _attributes(text: str, types: Mapping[str, AttributeType]) -> dict[str, AttributeValue]:
+    raw: dict[str, AttributeValue] = load_json(text)
+    for name, value in raw.items():
+        if isinstance(value, str) and types.get(name) is AttributeType.DATE:
+            raw[name] = date.fromisoformat(value)
+    return raw
+
+
+def customer_from_row(row: Sequence[Any], types: Mapping[str, AttributeType]) -> Customer:
+    """A customer from a ``customers`` row; dates decoded by the attribute types."""
+    return Customer(
+        customer_id=row[0],
+        country=row[1],
+        subdivision=row[2],
+        time_zone=row[3],
+        time_zone_candidates=tuple(load_json(row[4])),
+        language=row[5],
+        phones=tuple(load_json(row[6])),
+        emails=tuple(load_json(row[7])),
+        push_ids=tuple(load_json(row[8])),
+        attributes=_attributes(row[9], types),
+    )
+
+
+def key_row(key: ApiKeyRecord) -> dict[str, object]:
+    """An API key as a row of ``api_keys``."""
+    return {
+        "key_id": key.key_id,
+        "secret_hash": key.secret_hash,
+        "scopes": dump_list(sorted(s.value for s in key.scopes)),
+        "name": key.name,
+        "created_at": to_micros(key.created_at),
+        "revoked_at": _opt_micros(key.revoked_at),
+    }
+
+
+def key_from_row(row: Any) -> ApiKeyRecord:
+    """An API key from an ``api_keys`` row."""
+    return ApiKeyRecord(
+        key_id=row.key_id,
+        secret_hash=row.secret_hash,
+        scopes=frozenset(Scope(s) for s in load_json(row.scopes)),
+        name=row.name,
+        created_at=from_micros(row.created_at),
+        revoked_at=_opt_instant(row.revoked_at),
+    )

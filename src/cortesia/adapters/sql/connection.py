@@ -1,0 +1,93 @@
+"""Opening a workspace database: engine, SQLite pragmas, write transactions, errors.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a committed append survives
+power loss) and the driver's own transaction handling switched off, so that a
+write transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock at
+once, which serialises appenders before they read the chain head. PostgreSQL
+serialises appenders with ``SELECT ... FOR UPDATE`` on the chain-head row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from cortesia.errors import StoreError
+
+WRITE = "cortesia_write"
+BUSY_TIMEOUT_MS = 30_000
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA cache_size=-65536",
+)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # None = autocommit in the driver; the "begin" hook below emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: sa.Connection) -> None:
+    write = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create(url: str) -> sa.Engine:
+    """An engine for ``url``, with SQLite's pragmas and transaction hooks installed."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as error:
+        raise StoreError(f"not a database URL: {url!r} ({error})") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database))
+
+
+def is_postgres(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def guarded(engine: sa.Engine, what: str) -> Iterator[None]:
+    """Turn driver and SQLAlchemy errors into ``StoreError`` naming what failed."""
+    dbapi_error: type[BaseException] = engine.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except (sa.exc.SQLAlchemyError, dbapi_error) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StoreError(f"could not {what}: {reason}") from error
+
+
+@contextmanager
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in a write transaction, committed on success, rolled back on error."""
+    with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+        yield connection
+
+
+def driver(connection: sa.Connection) -> Any:
+    """The DBAPI connection under ``connection``, for executemany and COPY in hot paths."""
+    return connection.connection.driver_connection

@@ -1,0 +1,145 @@
+"""The consent ledger on SQL: chained appends under a lock, fast reads per customer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from cortesia.adapters.sql.codec import event_from_row, event_ids, event_row, to_micros
+from cortesia.adapters.sql.connection import driver, guarded
+from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements, copy_events_sql
+from cortesia.adapters.sql.tables import consent_events
+from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.ledger import ChainHead, seal
+from cortesia.errors import StoreError, ValidationError
+
+STREAM_CHUNK = 5_000
+
+
+def _utc(moment: datetime, field: str) -> datetime:
+    # The hash covers the ISO text of each instant; storing UTC micros keeps it reproducible.
+    if moment.tzinfo is UTC:
+        return moment
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(field, moment, "instant needs a UTC offset")
+    return moment.astimezone(UTC)
+
+
+def _utc_draft(draft: NewConsentEvent) -> NewConsentEvent:
+    if draft.occurred_at.tzinfo is UTC and (draft.until is None or draft.until.tzinfo is UTC):
+        return draft
+    until = None if draft.until is None else _utc(draft.until, "until")
+    return replace(draft, occurred_at=_utc(draft.occurred_at, "occurred_at"), until=until)
+
+
+class SqlLedger:
+    """Appends and reads of ``consent_events`` and ``chain_head`` for one engine."""
+
+    def __init__(self, engine: sa.Engine, statements: Statements) -> None:
+        self._engine = engine
+        self._sql = statements
+
+    # -- writing (inside a write transaction opened by the caller) ----------
+    def head_locked(self, cursor: Any) -> ChainHead:
+        """The chain head, locked until the transaction ends."""
+        cursor.execute(self._sql.head_for_update)
+        row = cursor.fetchone()
+        if row is None:
+            raise StoreError("the chain head is missing; run `cortesia init` on this workspace")
+        return ChainHead(int(row[0]), int(row[1]), str(row[2]))
+
+    def known(self, cursor: Any, keys: Iterable[str]) -> dict[str, ConsentEvent]:
+        """Stored events by idempotency key, for the keys given."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, ConsentEvent] = {}
+        if self._sql.postgres:
+            cursor.execute(self._sql.by_keys(len(wanted)), (wanted,))
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[start : start + LOOKUP_CHUNK]
+                cursor.execute(self._sql.by_keys(len(chunk)), chunk)
+                rows.extend(cursor.fetchall())
+        for row in rows:
+            event = event_from_row(row)
+            found[event.idempotency_key] = event
+        return found
+
+    def append_in(
+        self, connection: sa.Connection, drafts: Sequence[NewConsentEvent], recorded_at: datetime
+    ) -> list[AppendResult]:
+        """Chain and store ``drafts`` in the caller's write transaction."""
+        recorded_at = _utc(recorded_at, "recorded_at")
+        cursor = driver(connection).cursor()
+        head = self.head_locked(cursor)
+        known = self.known(cursor, (d.idempotency_key for d in drafts)) if drafts else {}
+        results: list[AppendResult] = []
+        fresh: list[ConsentEvent] = []
+        seq, prev = head.last_seq, head.last_hash
+        ids = iter(event_ids(len(drafts)))
+        for draft in drafts:
+            original = known.get(draft.idempotency_key)
+            if original is not None:
+                results.append(AppendResult(original, created=False))
+                continue
+            seq += 1
+            event = seal(
+                _utc_draft(draft), seq=seq, event_id=next(ids),
+                recorded_at=recorded_at, prev_hash=prev,
+            )
+            prev = event.hash
+            known[event.idempotency_key] = event
+            fresh.append(event)
+            results.append(AppendResult(event, created=True))
+        if fresh:
+            self._insert(cursor, fresh)
+            cursor.execute(self._sql.update_head, (head.count + len(fresh), seq, prev))
+        cursor.close()
+        return results
+
+    def _insert(self, cursor: Any, events: Sequence[ConsentEvent]) -> None:
+        if self._sql.postgres:
+            with cursor.copy(copy_events_sql()) as copy:
+                for event in events:
+                    copy.write_row(event_row(event))
+            return
+        params = self._sql.event_params
+        cursor.executemany(self._sql.insert_events, [params(event_row(e)) for e in events])
+
+    # -- reading ------------------------------------------------------------
+    def events_of(self, customer_id: str, until: datetime | None) -> list[ConsentEvent]:
+        """One indexed query: the customer's events at or before ``until``, in seq order."""
+        with guarded(self._engine, "read consent events"):
+            raw = self._engine.raw_connection()
+            try:
+                cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
+                if until is None:
+                    cursor.execute(self._sql.events_of, (customer_id,))
+                else:
+                    cursor.execute(self._sql.events_of_until, (customer_id, to_micros(until)))
+                rows = cursor.fetchall()
+                cursor.close()
+            finally:
+                raw.close()
+        return [event_from_row(row) for row in rows]
+
+    def iter_events(self) -> Iterator[ConsentEvent]:
+        """Every event in seq order, streamed in chunks from one read snapshot."""
+        query = sa.select(consent_events).order_by(consent_events.c.seq)
+        with guarded(self._engine, "read the ledger"), self._engine.connect() as connection:
+            streaming = connection.execution_options(stream_results=True, yield_per=STREAM_CHUNK)
+            with streaming.begin():
+                for row in streaming.execute(query):
+                    yield event_from_row(row)
+
+    def chain_head(self) -> ChainHead:
+        with guarded(self._engine, "read the chain head"), self._engine.connect() as connection:
+            row = connection.exec_driver_sql(self._sql.head).first()
+        if row is None:
+            raise StoreError("the chain head is missing; run `cortesia init` on this workspace")
+        return ChainHead(int(row[0]), int(row[1]), str(row[2]))

@@ -1,0 +1,117 @@
+"""Hand-compiled SQL for the hot paths, run on the DBAPI cursor.
+
+SQLAlchemy builds each statement once per engine; the hot paths then call the
+driver directly (``executemany``, PostgreSQL ``COPY``), which skips the per-row
+work of the Core layer. Identifiers are quoted because ``values`` is reserved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from cortesia.adapters.sql.tables import (
+    CUSTOMER_COLUMNS,
+    EVENT_COLUMNS,
+    consent_events,
+    customers,
+)
+
+Params = Callable[[Sequence[object]], Any]
+# SQLite allows 32,766 parameters per statement; 500 keeps statements short and cached.
+LOOKUP_CHUNK = 500
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _compile(statement: sa.ClauseElement, dialect: sa.Dialect, columns: Sequence[str]) -> tuple[str, Params]:
+    compiled = statement.compile(dialect=dialect)
+    order = compiled.positiontup
+    if order is None:
+        names = tuple(columns)
+        return str(compiled), lambda row: dict(zip(names, row, strict=True))
+    if list(order) == list(columns):
+        return str(compiled), tuple
+    index = [list(columns).index(name) for name in order]
+    return str(compiled), lambda row: tuple(row[i] for i in index)
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """The SQL text of the hot paths for one dialect."""
+
+    postgres: bool
+    mark: str
+    select_events: str
+    events_of: str
+    events_of_until: str
+    head: str
+    head_for_update: str
+    update_head: str
+    insert_events: str
+    event_params: Params
+    upsert_customers: str
+    customer_params: Params
+
+    def by_keys(self, count: int) -> str:
+        """Events whose idempotency key is among ``count`` keys (one array on PostgreSQL)."""
+        if self.postgres:
+            return f'{self.select_events} WHERE "idempotency_key" = ANY(%s)'
+        marks = ", ".join("?" * count)
+        return f'{self.select_events} WHERE "idempotency_key" IN ({marks})'
+
+    @classmethod
+    def build(cls, engine: sa.Engine) -> Statements:
+        dialect = engine.dialect
+        postgres = dialect.name == "postgresql"
+        mark = "%s" if postgres else "?"
+        select = f"SELECT {_quoted(EVENT_COLUMNS)} FROM consent_events"
+        insert_events, event_params = _compile(
+            sa.insert(consent_events), dialect, EVENT_COLUMNS
+        )
+        upsert, customer_params = _compile(_customer_upsert(postgres), dialect, CUSTOMER_COLUMNS)
+        head = 'SELECT "count", "last_seq", "last_hash" FROM chain_head WHERE "id" = 1'
+        return cls(
+            postgres=postgres,
+            mark=mark,
+            select_events=select,
+            events_of=f'{select} WHERE "customer_id" = {mark} ORDER BY "seq"',
+            events_of_until=(
+                f'{select} WHERE "customer_id" = {mark} AND "occurred_at" <= {mark} ORDER BY "seq"'
+            ),
+            head=head,
+            head_for_update=head + (" FOR UPDATE" if postgres else ""),
+            update_head=(
+                f'UPDATE chain_head SET "count" = {mark}, "last_seq" = {mark}, '
+                f'"last_hash" = {mark} WHERE "id" = 1'
+            ),
+            insert_events=insert_events,
+            event_params=event_params,
+            upsert_customers=upsert,
+            customer_params=customer_params,
+        )
+
+
+def _customer_upsert(postgres: bool) -> sa.ClauseElement:
+    if postgres:
+        pg = postgresql.insert(customers)
+        return pg.on_conflict_do_update(
+            index_elements=["customer_id"],
+            set_={c: pg.excluded[c] for c in CUSTOMER_COLUMNS[1:]},
+        )
+    lite = sqlite.insert(customers)
+    return lite.on_conflict_do_update(
+        index_elements=["customer_id"],
+        set_={c: lite.excluded[c] for c in CUSTOMER_COLUMNS[1:]},
+    )
+
+
+def copy_events_sql() -> str:
+    """PostgreSQL ``COPY`` of whole event rows, the fastest way in."""
+    return f"COPY consent_events ({_quoted(EVENT_COLUMNS)}) FROM STDIN"

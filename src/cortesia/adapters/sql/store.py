@@ -1,0 +1,197 @@
+"""``SqlStore``: every port of the engine on SQLite or PostgreSQL (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from cortesia.adapters.sql.codec import key_from_row, key_row, to_micros
+from cortesia.adapters.sql.connection import create, driver, guarded, sqlite_file, writing
+from cortesia.adapters.sql.customers import SqlCustomers, insert_ignoring
+from cortesia.adapters.sql.ledger import SqlLedger
+from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
+from cortesia.adapters.sql.tables import (
+    SCHEMA_REVISION,
+    api_keys,
+    consent_events,
+    customers,
+    secrets,
+    suppression,
+)
+from cortesia.domain.access import ApiKeyRecord
+from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
+from cortesia.domain.ledger import ChainHead
+from cortesia.engine.ports import ErasureReceipt
+from cortesia.errors import NotFoundError, StoreError
+
+_INIT_HINT = "run `cortesia init` to create or upgrade it"
+
+
+def _check_schema(engine: sa.Engine, url: str) -> None:
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    try:
+        with engine.connect() as connection:
+            revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except sa.exc.OperationalError as error:
+        if "alembic_version" not in str(error):
+            reason = str(error.orig).strip().splitlines()[0]
+            raise StoreError(f"cannot open the workspace database {shown}: {reason}") from None
+        revision = None
+    except sa.exc.ProgrammingError:  # PostgreSQL: the table does not exist
+        revision = None
+    if revision is None:
+        raise StoreError(f"the workspace database {shown} is not initialised; {_INIT_HINT}")
+    if revision != SCHEMA_REVISION:
+        raise StoreError(
+            f"the workspace database {shown} has schema {revision}, this version needs "
+            f"{SCHEMA_REVISION}; {_INIT_HINT}"
+        )
+
+
+class SqlStore:
+    """Ledger, customers, suppression list, keys and secrets of one workspace database."""
+
+    def __init__(self, url: str) -> None:
+        path = sqlite_file(url)
+        if path is not None and not path.exists():
+            raise StoreError(f"no workspace database at {path}; {_INIT_HINT}")
+        self._engine = create(url)
+        try:
+            _check_schema(self._engine, url)
+        except BaseException:
+            self._engine.dispose()
+            raise
+        statements = Statements.build(self._engine)
+        self._ledger = SqlLedger(self._engine, statements)
+        self._customers = SqlCustomers(self._engine, statements)
+        self._secrets: dict[str, bytes] = {}
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The SQLAlchemy engine (for tools and tests that read the tables)."""
+        return self._engine
+
+    # -- ledger -------------------------------------------------------------
+    def append(
+        self, events: Sequence[NewConsentEvent], recorded_at: datetime
+    ) -> list[AppendResult]:
+        if not events:
+            return []
+        with guarded(self._engine, "append consent events"), writing(self._engine) as connection:
+            return self._ledger.append_in(connection, events, recorded_at)
+
+    def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
+        return self._ledger.events_of(customer_id, until)
+
+    def iter_events(self) -> Iterator[ConsentEvent]:
+        return self._ledger.iter_events()
+
+    def chain_head(self) -> ChainHead:
+        return self._ledger.chain_head()
+
+    # -- customers ----------------------------------------------------------
+    def upsert_customers(self, customers: Sequence[Customer]) -> UpsertCounts:
+        return self._customers.upsert(customers)
+
+    def get_customer(self, customer_id: str) -> Customer | None:
+        return self._customers.get(customer_id)
+
+    def list_customers(self, limit: int, after: str | None = None) -> list[Customer]:
+        return self._customers.list(limit, after)
+
+    def count_customers(self) -> int:
+        return self._customers.count()
+
+    def attribute_types(self) -> dict[str, AttributeType]:
+        return self._customers.types()
+
+    def register_attribute_types(self, types: Mapping[str, AttributeType]) -> None:
+        self._customers.register_types(types)
+
+    # -- suppression and erasure -------------------------------------------
+    def suppressed(self, digests: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(digests))
+        found: set[str] = set()
+        column = suppression.c.digest
+        with guarded(self._engine, "read the suppression list"), self._engine.connect() as conn:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[start : start + LOOKUP_CHUNK]
+                found.update(conn.execute(sa.select(column).where(column.in_(chunk))).scalars())
+        return found
+
+    def erase_customer(
+        self,
+        customer_id: str,
+        digests: Sequence[str],
+        erasure: NewConsentEvent,
+        recorded_at: datetime,
+    ) -> ErasureReceipt:
+        with guarded(self._engine, "erase a customer"), writing(self._engine) as connection:
+            # The chain head is locked first, as every append does, so writers never deadlock.
+            self._ledger.head_locked(driver(connection).cursor())
+            gone = connection.execute(
+                sa.delete(customers).where(customers.c.customer_id == customer_id)
+            ).rowcount
+            if not gone:
+                raise NotFoundError("customer", customer_id)
+            blanked = connection.execute(
+                sa.update(consent_events)
+                .where(consent_events.c.customer_id == customer_id, ~consent_events.c.erased)
+                .values(evidence="{}", actor=None, erased=True)
+            ).rowcount
+            unique = sorted(set(digests))
+            if unique:
+                added = to_micros(recorded_at)
+                connection.execute(
+                    insert_ignoring(self._engine, suppression),
+                    [{"digest": d, "added_at": added} for d in unique],
+                )
+            result = self._ledger.append_in(connection, [erasure], recorded_at)[0]
+        return ErasureReceipt(customer_id, blanked, len(unique), result.event.event_id)
+
+    # -- keys and secrets ---------------------------------------------------
+    def add_key(self, key: ApiKeyRecord) -> None:
+        with guarded(self._engine, "store an API key"), writing(self._engine) as connection:
+            connection.execute(sa.delete(api_keys).where(api_keys.c.key_id == key.key_id))
+            connection.execute(sa.insert(api_keys), [key_row(key)])
+
+    def find_key(self, key_id: str) -> ApiKeyRecord | None:
+        query = sa.select(api_keys).where(api_keys.c.key_id == key_id)
+        with guarded(self._engine, "read an API key"), self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else key_from_row(row)
+
+    def list_keys(self) -> list[ApiKeyRecord]:
+        query = sa.select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id)
+        with guarded(self._engine, "list API keys"), self._engine.connect() as connection:
+            return [key_from_row(row) for row in connection.execute(query)]
+
+    def revoke_key(self, key_id: str, at: datetime) -> bool:
+        statement = (
+            sa.update(api_keys)
+            .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=to_micros(at))
+        )
+        with guarded(self._engine, "revoke an API key"), writing(self._engine) as connection:
+            return bool(connection.execute(statement).rowcount)
+
+    def secret(self, name: str, factory: Callable[[], bytes]) -> bytes:
+        """Insert-if-absent, then read: every process gets the first value written."""
+        cached = self._secrets.get(name)
+        if cached is not None:
+            return cached
+        query = sa.select(secrets.c.value).where(secrets.c.name == name)
+        with guarded(self._engine, "read a secret"), writing(self._engine) as connection:
+            connection.execute(insert_ignoring(self._engine, secrets), [
+                {"name": name, "value": factory()}
+            ])
+            value = bytes(connection.execute(query).scalar_one())
+        self._secrets[name] = value
+        return value
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._engine.dispose()

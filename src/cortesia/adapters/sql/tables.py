@@ -1,0 +1,106 @@
+"""The workspace schema as SQLAlchemy Core tables.
+
+Instants are whole microseconds since the Unix epoch (UTC) in BIGINT columns:
+exact, sortable and identical on SQLite and PostgreSQL. Lists and mappings are
+JSON text. The migrations in ``migrations/versions`` create exactly these.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# The migration revision these tables match; a test pins it to Alembic's head.
+SCHEMA_REVISION = "0001"
+
+# SQLite makes an INTEGER PRIMARY KEY the rowid itself: no second index on seq.
+_SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData()
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("customer_id", sa.Text, primary_key=True),
+    sa.Column("country", sa.Text, nullable=False),
+    sa.Column("subdivision", sa.Text),
+    sa.Column("time_zone", sa.Text, nullable=False),
+    sa.Column("time_zone_candidates", sa.Text, nullable=False),
+    sa.Column("language", sa.Text),
+    sa.Column("phones", sa.Text, nullable=False),
+    sa.Column("emails", sa.Text, nullable=False),
+    sa.Column("push_ids", sa.Text, nullable=False),
+    sa.Column("attributes", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+attribute_types = sa.Table(
+    "attribute_types",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("type", sa.Text, nullable=False),
+)
+
+suppression = sa.Table(
+    "suppression",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("added_at", sa.BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.Text, primary_key=True),
+    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("scopes", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("revoked_at", sa.BigInteger),
+)
+
+secrets = sa.Table(
+    "secrets",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("value", sa.LargeBinary, nullable=False),
+)
+
+consent_events = sa.Table(
+    "consent_events",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("customer_id", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("purpose", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.BigInteger, nullable=False),
+    sa.Column("recorded_at", sa.BigInteger, nullable=False),
+    sa.Column("until", sa.BigInteger),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("idempotency_key", sa.Text, nullable=False, unique=True),
+    sa.Column("values", sa.Text, nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("lawful_basis", sa.Text),
+    sa.Column("jurisdiction", sa.Text),
+    sa.Column("actor", sa.Text),
+    sa.Column("personal_digest", sa.String(64), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("erased", sa.Boolean, nullable=False),
+    sa.Index("ix_consent_events_customer_occurred", "customer_id", "occurred_at"),
+)
+
+chain_head = sa.Table(
+    "chain_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+)
+
+# Column order of consent_events, as the codec builds and reads rows.
+EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in consent_events.columns)
+CUSTOMER_COLUMNS: tuple[str, ...] = tuple(c.name for c in customers.columns)

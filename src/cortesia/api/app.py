@@ -1,0 +1,60 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from cortesia.api import problems
+from cortesia.api.ratelimit import TokenBucketLimiter
+from cortesia.api.routes import consent, customers, health, ledger, unsubscribe
+from cortesia.api.web.pages import Pages
+from cortesia.bootstrap import build_engine
+from cortesia.config import Settings
+from cortesia.engine.hub import Engine
+
+DESCRIPTION = """\
+Consent & preference ledger of Cortesía.
+
+Authenticate with `Authorization: Bearer <key>` (or `X-API-Key: <key>`); create keys
+with `cortesia keys create --scope ...`. Errors are RFC 9457 problem details whose
+`errors` name the row, field, value and reason of every problem.
+"""
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The HTTP service over ``engine``, or over the workspace ``settings`` name.
+
+    An engine built here is closed when the app shuts down; an engine passed in
+    belongs to the caller, who closes it.
+    """
+    owned = engine is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.engine is None:
+            app.state.engine = build_engine(settings)
+        try:
+            yield
+        finally:
+            if owned and app.state.engine is not None:
+                app.state.engine.close()
+                app.state.engine = None
+
+    app = FastAPI(
+        title="Cortesía",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.pages = Pages()
+    app.state.limiter = TokenBucketLimiter(settings.public_rate_limit_per_minute)
+    problems.install(app, app.state.pages)
+    for module in (health, customers, consent, ledger, unsubscribe):
+        app.include_router(module.router)
+    return app

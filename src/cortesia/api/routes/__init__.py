@@ -1,0 +1,1 @@
+"""Routes: each one parses, calls one use case and renders."""

@@ -1,0 +1,121 @@
+"""Request bodies of the HTTP API (pydantic, API only; never domain objects).
+
+Models are strict and forbid unknown fields. Instants travel as ISO 8601 text and
+vocabularies (channel, kind, source…) as text: the engine parses them, so the API
+and the CLI refuse the same input with the same field, value and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from cortesia.domain.vocabulary import Channel, ConsentKind, Source
+
+_STRICT = ConfigDict(strict=True, extra="forbid")
+MAX_BATCH = 10_000
+
+AttributeIn = str | int | float | bool
+
+
+def _one_of(values: Iterable[object]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+class CustomerIn(BaseModel):
+    """One customer to create or replace (upsert by ``customer_id``)."""
+
+    model_config = _STRICT
+
+    customer_id: str = Field(min_length=1, max_length=128, examples=["C-1001"])
+    country: str = Field(description="ISO 3166-1 alpha-2", examples=["ES"])
+    subdivision: str | None = Field(default=None, examples=["US-FL"])
+    time_zone: str | None = Field(
+        default=None, description="IANA zone; derived from phone or country when absent"
+    )
+    language: str | None = Field(default=None, examples=["es"])
+    phone: str | None = Field(default=None, examples=["+34600111222"])
+    phones: list[str] | None = None
+    email: str | None = Field(default=None, examples=["ana@example.com"])
+    emails: list[str] | None = None
+    push_id: str | None = None
+    push_ids: list[str] | None = None
+    attributes: dict[str, AttributeIn] | None = Field(
+        default=None, description="dates as ISO text (YYYY-MM-DD)", examples=[{"plan": "gold"}]
+    )
+
+
+class CustomerBatchIn(BaseModel):
+    """Many customers, validated whole: one bad row rejects the batch."""
+
+    model_config = _STRICT
+
+    customers: list[CustomerIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ConsentEventIn(BaseModel):
+    """One consent event. A replayed ``idempotency_key`` returns the original event."""
+
+    model_config = _STRICT
+
+    customer_id: str = Field(examples=["C-1001"])
+    channel: str = Field(description=f"one of {_one_of(Channel)}", examples=["email"])
+    purpose: str = Field(
+        description="marketing, service, third_party, profiling, all or a snake_case topic",
+        examples=["marketing"],
+    )
+    kind: str = Field(description=f"one of {_one_of(ConsentKind)}", examples=["opt_in"])
+    occurred_at: str | None = Field(
+        default=None, description="ISO 8601 with offset; now when absent"
+    )
+    until: str | None = Field(default=None, description="end of a snooze (ISO 8601)")
+    values: dict[str, Any] | None = Field(default=None, description="preference values")
+    source: str = Field(default="api", description=f"one of {_one_of(Source)}")
+    evidence: str | dict[str, str] | None = Field(
+        default=None, description="text, or text/url/recording_id/ip/user_agent/notice_version"
+    )
+    lawful_basis: str | None = None
+    jurisdiction: str | None = Field(default=None, examples=["ES"])
+    actor: str | None = None
+    idempotency_key: str | None = Field(default=None, max_length=200)
+
+
+class ConsentBatchIn(BaseModel):
+    """Many consent events, appended in one transaction or not at all."""
+
+    model_config = _STRICT
+
+    events: list[ConsentEventIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+def _shape(key: str) -> Callable[[Any], str]:
+    def pick(value: Any) -> str:
+        return "batch" if isinstance(value, dict) and key in value else "one"
+
+    return pick
+
+
+CustomersBody = Annotated[
+    Annotated[CustomerIn, Tag("one")] | Annotated[CustomerBatchIn, Tag("batch")],
+    Discriminator(_shape("customers")),
+]
+ConsentBody = Annotated[
+    Annotated[ConsentEventIn, Tag("one")] | Annotated[ConsentBatchIn, Tag("batch")],
+    Discriminator(_shape("events")),
+]
+
+# Tags of the bodies above: they appear in pydantic's error locations, never in ours.
+BODY_TAGS = frozenset({"one", "batch"})
+
+
+def rows_of(
+    body: CustomerIn | CustomerBatchIn | ConsentEventIn | ConsentBatchIn,
+) -> list[dict[str, Any]]:
+    """The raw rows of a single or batch body, without the fields the caller left out."""
+    if isinstance(body, CustomerBatchIn):
+        return [row.model_dump(exclude_none=True) for row in body.customers]
+    if isinstance(body, ConsentBatchIn):
+        return [row.model_dump(exclude_none=True) for row in body.events]
+    return [body.model_dump(exclude_none=True)]

@@ -1,0 +1,1 @@
+"""Customer-facing pages: the preference centre behind unsubscribe links."""

@@ -1,0 +1,1 @@
+"""Columnar path: files and frames read with Polars, checked as whole columns."""

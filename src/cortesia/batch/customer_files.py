@@ -1,0 +1,232 @@
+"""Reading customer files (CSV or Parquet) into checked columns with Polars.
+
+Everything here works on whole columns: attribute types are inferred or checked
+with vectorised casts, repeated ids are found with one group-by. Only the cells
+that fail are turned into Python problems. Contact points and codes are checked
+row by row afterwards by ``engine.customer_intake``.
+
+Row numbers are the ones the user sees: in a CSV file the header is row 1 and the
+first customer row 2 (a spreadsheet's numbering); in a Parquet file the first
+record is row 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from cortesia.batch.customer_mapping import CANONICAL_FIELDS, REQUIRED_FIELDS, CustomerMapping
+from cortesia.domain.customers import AttributeType, AttributeValue
+from cortesia.errors import FieldProblem, ValidationError
+
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+_ISO_DATE = "%Y-%m-%d"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerTable:
+    """A customer file as checked columns of Python values."""
+
+    name: str
+    rows: int
+    first_row: int
+    fields: dict[str, list[str | None]]
+    attributes: dict[str, list[AttributeValue | None]]
+    attribute_types: dict[str, AttributeType]
+    sources: dict[str, str]
+    list_separator: str
+    problems: list[FieldProblem]
+
+
+def _read_frame(path: Path, mapping: CustomerMapping) -> tuple[pl.DataFrame, int]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".parquet", ".pq"}:
+            return pl.read_parquet(path), 1
+        if suffix in {".csv", ".txt"}:
+            frame = pl.read_csv(
+                path, infer_schema=False, separator=mapping.delimiter, raise_if_empty=False
+            )
+            return frame, 2
+    except FileNotFoundError:
+        raise ValidationError("file", str(path), "does not exist") from None
+    except (pl.exceptions.PolarsError, OSError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValidationError("file", path.name, f"cannot be read: {reason}") from None
+    raise ValidationError("file", path.name, "must be a .csv or .parquet file")
+
+
+def _targets(columns: list[str], mapping: CustomerMapping, name: str) -> dict[str, str]:
+    """File column -> canonical field or attribute name, with every layout error named."""
+    present = set(columns)
+    for column in [*mapping.columns, *sorted(mapping.ignore)]:
+        if column not in present:
+            raise ValidationError("column", column, f"named in the mapping but not in {name}")
+    targets: dict[str, str] = {}
+    for column in columns:
+        if column in mapping.ignore:
+            continue
+        target = mapping.target(column).strip()
+        if not target:
+            raise ValidationError("column", column, "has no name; name it or ignore it")
+        if target in targets.values():
+            raise ValidationError("column", column, f"feeds {target!r} like another column")
+        targets[column] = target
+    fed = set(targets.values()) | set(mapping.defaults)
+    for required in REQUIRED_FIELDS:
+        if required not in fed:
+            raise ValidationError("column", required, f"required column missing from {name}")
+    return targets
+
+
+def _text(column: str) -> pl.Expr:
+    """A column as stripped text, empty cells null."""
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
+
+
+def _infer(series: pl.Series) -> AttributeType:
+    """The type a new attribute gets from its column (Polars dtype or the text's shape)."""
+    dtype = series.dtype
+    if dtype.is_numeric():
+        return AttributeType.NUMBER
+    if dtype == pl.Boolean:
+        return AttributeType.BOOL
+    if dtype == pl.Date:
+        return AttributeType.DATE
+    values = series.cast(pl.String).str.strip_chars().drop_nulls()
+    values = values.filter(values.str.len_chars() > 0)
+    if values.is_empty():
+        return AttributeType.STRING
+    lowered = values.str.to_lowercase()
+    if lowered.is_in(["true", "false"]).all():
+        return AttributeType.BOOL
+    if values.cast(pl.Float64, strict=False).is_not_null().all():
+        return AttributeType.NUMBER
+    if values.str.to_date(_ISO_DATE, strict=False).is_not_null().all():
+        return AttributeType.DATE
+    return AttributeType.STRING
+
+
+def _convert(column: str, dtype: pl.DataType, kind: AttributeType) -> pl.Expr:
+    """An expression giving the column's values as ``kind``; null where they do not fit."""
+    native = {
+        AttributeType.NUMBER: dtype.is_numeric(),
+        AttributeType.BOOL: dtype == pl.Boolean,
+        AttributeType.DATE: dtype == pl.Date,
+    }.get(kind, dtype == pl.String)
+    if native and kind is not AttributeType.STRING:
+        expr = pl.col(column).cast(pl.Float64) if kind is AttributeType.NUMBER else pl.col(column)
+    else:
+        text = _text(column)
+        if kind is AttributeType.NUMBER:
+            expr = text.cast(pl.Float64, strict=False)
+        elif kind is AttributeType.BOOL:
+            lowered = text.str.to_lowercase()
+            expr = pl.when(lowered.is_in(_TRUE)).then(True).when(lowered.is_in(_FALSE)).then(False)
+        elif kind is AttributeType.DATE:
+            expr = text.str.to_date(_ISO_DATE, strict=False)
+        else:
+            expr = text
+    if kind is AttributeType.NUMBER:
+        expr = pl.when(expr.is_finite()).then(expr)
+    return expr
+
+
+def _type_problems(
+    frame: pl.DataFrame, column: str, name: str, values: pl.Series, kind: AttributeType,
+    first_row: int,
+) -> list[FieldProblem]:
+    given = frame.select(_text(column).is_not_null()).to_series()
+    bad = (given & values.is_null()).arg_true()
+    if bad.is_empty():
+        return []
+    raw = frame[column].gather(bad).to_list()
+    reason = f"is not a {kind.value}" + (" (YYYY-MM-DD)" if kind is AttributeType.DATE else "")
+    reason += f"; attribute {name!r} holds {kind.value} values"
+    return [
+        FieldProblem(column, value, reason, row=index + first_row)
+        for index, value in zip(bad.to_list(), raw, strict=True)
+    ]
+
+
+def _attribute_columns(
+    frame: pl.DataFrame,
+    targets: Mapping[str, str],
+    mapping: CustomerMapping,
+    known: Mapping[str, AttributeType],
+    first_row: int,
+) -> tuple[dict[str, list[AttributeValue | None]], dict[str, AttributeType], list[FieldProblem]]:
+    values: dict[str, list[AttributeValue | None]] = {}
+    types: dict[str, AttributeType] = {}
+    problems: list[FieldProblem] = []
+    for column, name in targets.items():
+        if name in CANONICAL_FIELDS:
+            continue
+        kind = known.get(name) or mapping.attributes.get(name) or _infer(frame[column])
+        converted = frame.select(_convert(column, frame[column].dtype, kind)).to_series()
+        problems += _type_problems(frame, column, name, converted, kind, first_row)
+        values[name] = converted.to_list()
+        types[name] = kind
+    return values, types, problems
+
+
+def _field_columns(
+    frame: pl.DataFrame, targets: Mapping[str, str], mapping: CustomerMapping
+) -> dict[str, list[str | None]]:
+    by_field = {name: column for column, name in targets.items() if name in CANONICAL_FIELDS}
+    exprs = []
+    for field in CANONICAL_FIELDS:
+        column = by_field.get(field)
+        expr = _text(column) if column is not None else pl.lit(None, dtype=pl.String)
+        if field in mapping.defaults:
+            expr = expr.fill_null(pl.lit(mapping.defaults[field]))
+        exprs.append(expr.alias(field))
+    selected = frame.select(exprs)
+    return {field: selected[field].to_list() for field in CANONICAL_FIELDS}
+
+
+def _repeated_ids(
+    ids: list[str | None], column: str, first_row: int
+) -> list[FieldProblem]:
+    frame = pl.DataFrame({"id": ids}, schema={"id": pl.String}).with_row_index("i")
+    repeated = frame.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated())
+    first: dict[str, int] = {}
+    problems = []
+    for index, value in repeated.iter_rows():
+        if value in first:
+            reason = f"repeats the customer of row {first[value] + first_row}"
+            problems.append(FieldProblem(column, value, reason, row=index + first_row))
+        else:
+            first[value] = index
+    return problems
+
+
+def read_customer_file(
+    path: Path, mapping: CustomerMapping, known_types: Mapping[str, AttributeType]
+) -> CustomerTable:
+    """Read and column-check a customer file; layout errors raise, cell errors are listed."""
+    frame, first_row = _read_frame(path, mapping)
+    targets = _targets(frame.columns, mapping, path.name)
+    fields = _field_columns(frame, targets, mapping)
+    attributes, types, problems = _attribute_columns(
+        frame, targets, mapping, known_types, first_row
+    )
+    sources = {name: column for column, name in targets.items()}
+    id_column = sources.get("customer_id", "customer_id")
+    problems += _repeated_ids(fields["customer_id"], id_column, first_row)
+    return CustomerTable(
+        name=path.name,
+        rows=frame.height,
+        first_row=first_row,
+        fields=fields,
+        attributes=attributes,
+        attribute_types=types,
+        sources=sources,
+        list_separator=mapping.list_separator,
+        problems=problems,
+    )

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import EXAMPLES, Cli, one_line
+
+CANONICAL = "customer_id,country,subdivision,time_zone,language,phone,email,segment\n"
+
+
+def test_example_file_imports_and_reimport_updates(cli: Cli) -> None:
+    first = cli.json("customers", "import", str(EXAMPLES / "customers.csv"))
+    assert (first["rows"], first["created"], first["updated"]) == (6, 6, 0)
+    again = cli.json("customers", "import", str(EXAMPLES / "customers.csv"))
+    assert (again["created"], again["updated"]) == (0, 6)
+    assert "Imported 6 row(s)" in cli.ok("customers", "import",
+                                         str(EXAMPLES / "customers.csv")).stdout
+
+
+def test_list_pages_through_customers_in_id_order(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    page = cli.json("customers", "list", "--limit", "2")
+    assert [c["customer_id"] for c in page["customers"]] == ["C001", "C002"]
+    following = cli.json("customers", "list", "--limit", "2", "--after", page["next_after"])
+    assert [c["customer_id"] for c in following["customers"]] == ["C003", "C004"]
+    assert "C006" in cli.ok("customers", "list").stdout
+
+
+def test_show_prints_the_stored_customer(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    shown = cli.json("customers", "show", "C004")
+    assert shown["customer_id"] == "C004"
+    assert shown["country"] == "US"
+    assert shown["time_zone"] == "America/New_York"
+    assert shown["phones"] == ["+13055550101"]
+    assert shown["emails"] == ["john.miller@example.com"]
+    assert shown["attributes"]["plan"] == "unlimited"
+    assert shown["attributes"]["arpu"] == 70
+    assert "john.miller@example.com" in cli.ok("customers", "show", "C004").stdout
+
+
+def test_unknown_customer_is_one_line_and_exit_1(cli: Cli) -> None:
+    result = cli("customers", "show", "nobody")
+    assert result.exit_code == 1
+    assert "nobody" in one_line(result.stderr)
+
+
+def test_mapping_file_imports_another_layout(cli: Cli) -> None:
+    report = cli.json("customers", "import", str(EXAMPLES / "crm-export.csv"),
+                      "--mapping", str(EXAMPLES / "crm-mapping.toml"))
+    assert report["created"] == 3
+    shown = cli.json("customers", "show", "E100")
+    assert shown["language"] == "es"
+    assert shown["attributes"]["arpu"] == 29.9
+    assert "Notas" not in shown["attributes"]
+
+
+def test_file_with_bad_rows_reports_every_row_and_writes_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        CANONICAL
+        + "G1,ES,,,es,+34600100001,g1@example.com,consumer\n"
+        + "G2,XX,,,es,+34600100002,g2@example.com,consumer\n"
+        + "G3,ES,,,es,+34600100003,not-an-email,consumer\n",
+        encoding="utf-8",
+    )
+    result = cli("customers", "import", str(bad))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert "country" in lines[0] and "'XX'" in lines[0]
+    assert "email" in lines[1] and "'not-an-email'" in lines[1]
+    assert "2 bad row(s)" in lines[2]
+    assert cli.json("customers", "list")["customers"] == []
+
+
+def test_missing_file_is_one_line_naming_it(cli: Cli, tmp_path: Path) -> None:
+    result = cli("customers", "import", str(tmp_path / "absent.csv"))
+    assert result.exit_code != 0
+    assert "absent.csv" in one_line(result.stderr)
+
+
+def test_erase_refuses_without_yes_when_input_is_not_a_terminal(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    result = cli("customers", "erase", "C005")
+    assert result.exit_code == 2
+    assert "--yes" in one_line(result.stderr)
+    assert cli.json("customers", "show", "C005")["customer_id"] == "C005"
+
+
+def test_erase_removes_the_customer_and_the_ledger_still_verifies(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    cli.ok("consent", "record", "-c", "C005", "--channel", "email", "--purpose", "marketing",
+           "--kind", "opt_in", "--source", "web", "--evidence", "ip=203.0.113.5",
+           "--at", "2026-01-01T00:00:00+00:00")
+    receipt = cli.json("customers", "erase", "C005", "--yes")
+    assert receipt["events_blanked"] == 1
+    assert receipt["contact_points_suppressed"] == 2
+    assert cli("customers", "show", "C005").exit_code == 1
+    assert cli.json("ledger", "verify")["intact"] is True
+    state = cli.json("consent", "show", "C005")
+    assert {e["status"] for e in state["consent"]} == {"opted_out"}
+    assert "203.0.113.5" not in str(cli.sql("SELECT evidence FROM consent_events"))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from tests.cli.conftest import Cli
+
+
+def _record_three(cli: Cli) -> list[str]:
+    ids = []
+    for day, kind in (("01", "opt_in"), ("02", "opt_out"), ("03", "opt_in")):
+        created = cli.json("consent", "record", "-c", "C1", "--channel", "email", "--purpose",
+                           "marketing", "--kind", kind, "--source", "web",
+                           "--at", f"2026-01-{day}T10:00:00+00:00")
+        ids.append(created["event"]["event_id"])
+    return ids
+
+
+def test_verify_reports_an_intact_ledger(cli: Cli) -> None:
+    _record_three(cli)
+    assert cli.json("ledger", "verify") == {"intact": True, "events_checked": 3, "problems": []}
+    assert "Ledger intact: 3 event(s)" in cli.ok("ledger", "verify").stdout
+
+
+def test_verify_names_an_event_altered_by_hand_and_exits_1(cli: Cli) -> None:
+    ids = _record_three(cli)
+    cli.sql("UPDATE consent_events SET kind = 'opt_in' WHERE event_id = ?", ids[1])
+    result = cli("ledger", "verify", "--json")
+    assert result.exit_code == 1
+    assert '"intact": false' in result.stdout
+    assert ids[1] in result.stdout and "altered" in result.stdout
+    plain = cli("ledger", "verify")
+    assert plain.exit_code == 1
+    assert f"altered: event {ids[1]}" in plain.stdout
+    assert "Ledger BROKEN: 1 problem(s) in 3 event(s)" in plain.stdout
+
+
+def test_verify_reports_a_removed_event(cli: Cli) -> None:
+    ids = _record_three(cli)
+    cli.sql("DELETE FROM consent_events WHERE event_id = ?", ids[0])
+    result = cli("ledger", "verify")
+    assert result.exit_code == 1
+    assert "removed" in result.stdout

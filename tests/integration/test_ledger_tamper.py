@@ -1,0 +1,69 @@
+"""Tampering with the ledger tables by hand is caught, event by event, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cortesia.adapters.sql.codec import event_row
+from cortesia.adapters.sql.store import SqlStore
+from cortesia.adapters.sql.tables import consent_events
+from cortesia.domain.consent import ConsentEvent
+from cortesia.domain.ledger import ChainProblem, seal, verify_chain
+from tests.integration.ledger_drafts import T0, draft, drafts
+
+
+def _ledger(store: SqlStore) -> list[ConsentEvent]:
+    return [r.event for r in store.append(drafts("t", 5), T0)]
+
+
+def _run(store: SqlStore, sql: str, **params: object) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(sa.text(sql), params)
+
+
+def _problems(store: SqlStore) -> list[tuple[str, str]]:
+    found: list[ChainProblem] = verify_chain(store.iter_events(), store.chain_head())
+    return [(p.event_id, p.problem) for p in found]
+
+
+def test_an_untouched_ledger_verifies(sql_store: SqlStore) -> None:
+    _ledger(sql_store)
+    assert _problems(sql_store) == []
+
+
+def test_changed_evidence_is_reported_as_altered(sql_store: SqlStore) -> None:
+    events = _ledger(sql_store)
+    _run(sql_store, "UPDATE consent_events SET evidence = :e WHERE seq = 2", e='{"text":"forged"}')
+    assert _problems(sql_store) == [(events[1].event_id, "altered")]
+
+
+def test_a_changed_kind_is_reported_as_altered(sql_store: SqlStore) -> None:
+    events = _ledger(sql_store)
+    _run(sql_store, "UPDATE consent_events SET kind = 'opt_out' WHERE seq = 3")
+    assert _problems(sql_store) == [(events[2].event_id, "altered")]
+
+
+def test_a_deleted_middle_event_is_reported_as_removed(sql_store: SqlStore) -> None:
+    events = _ledger(sql_store)
+    _run(sql_store, "DELETE FROM consent_events WHERE seq = 3")
+    assert _problems(sql_store) == [(events[3].event_id, "removed")]
+
+
+def test_a_deleted_last_event_is_reported_as_removed(sql_store: SqlStore) -> None:
+    _ledger(sql_store)
+    _run(sql_store, "DELETE FROM consent_events WHERE seq = 5")
+    found = verify_chain(sql_store.iter_events(), sql_store.chain_head())
+    assert [(p.problem, p.seq) for p in found] == [("removed", 5)]
+
+
+def test_a_forged_event_added_by_hand_is_reported_as_inserted(sql_store: SqlStore) -> None:
+    events = _ledger(sql_store)
+    forged = seal(
+        draft("forged"), seq=6, event_id="forged-event",
+        recorded_at=T0, prev_hash=events[-1].hash,
+    )
+    with sql_store.engine.begin() as connection:
+        connection.execute(
+            sa.insert(consent_events), [dict(zip(consent_events.c.keys(), event_row(forged)))]
+        )
+    assert _problems(sql_store) == [("forged-event", "inserted")]
