@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
 
 from cortesia.config import Settings
 from cortesia.engine.hub import Engine
-
-with warnings.catch_warnings():
-    # Starlette prefers the httpx2 client and warns when it falls back to httpx; the
-    # requests under test are the same either way.
-    warnings.filterwarnings("ignore", message=".*install `httpx2`", category=UserWarning)
-    from fastapi.testclient import TestClient
 
 __all__ = ["Keys", "TestClient", "bearer", "make_settings"]
 

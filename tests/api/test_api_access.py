@@ -120,3 +120,19 @@ def test_unexpected_error_is_a_500_problem_without_a_stack_trace(memory_engine: 
     assert response.headers["content-type"] == "application/problem+json"
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
+
+
+def test_an_app_without_an_engine_builds_one_at_startup_and_closes_it_at_shutdown() -> None:
+    app = create_app(make_settings())
+    assert app.state.engine is None
+    with TestClient(app) as client:
+        assert isinstance(app.state.engine, Engine)
+        assert client.get("/v1/ledger/verify").status_code == 401
+    assert app.state.engine is None
+
+
+def test_an_engine_passed_in_stays_open_for_its_owner(memory_engine: Engine) -> None:
+    app = create_app(make_settings(), memory_engine)
+    with TestClient(app):
+        pass
+    assert app.state.engine is memory_engine

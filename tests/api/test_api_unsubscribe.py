@@ -58,6 +58,7 @@ def test_one_click_accepts_multipart_form_data_as_rfc_8058_allows(
         {"data": {"List-Unsubscribe": "One-Click", "extra": "1"}},
         {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type": "text/plain"}},
         {"json": {"List-Unsubscribe": "One-Click"}},
+        {"files": {"List-Unsubscribe": ("one-click.txt", b"One-Click")}},
     ],
 )
 def test_any_other_one_click_body_is_400_and_writes_nothing(

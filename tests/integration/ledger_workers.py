@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from multiprocessing.synchronize import Barrier, Event
 
-from cortesia.adapters.sql.store import SqlStore
 from tests.integration.ledger_drafts import T0, drafts
+
+from cortesia.adapters.sql.store import SqlStore
 
 
 def ingest_same_batch(url: str, together: Barrier, count: int, batch: int) -> None:

@@ -8,11 +8,20 @@ import signal
 import time
 from pathlib import Path
 
-from cortesia.adapters.sql.store import SqlStore
-from cortesia.domain.ledger import verify_chain
+import pytest
 from tests.integration import ledger_workers
 
+from cortesia.adapters.sql.store import SqlStore
+from cortesia.domain.ledger import verify_chain
+
 SPAWN = multiprocessing.get_context("spawn")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _children_find_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Spawned children copy sys.path, then import tests.integration.ledger_workers from the root.
+    monkeypatch.syspath_prepend(str(ROOT))
 
 
 def _kill(process: multiprocessing.process.BaseProcess) -> None:

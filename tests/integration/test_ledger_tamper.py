@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from tests.integration.ledger_drafts import T0, draft, drafts
 
 from cortesia.adapters.sql.codec import event_row
 from cortesia.adapters.sql.store import SqlStore
 from cortesia.adapters.sql.tables import consent_events
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.ledger import ChainProblem, seal, verify_chain
-from tests.integration.ledger_drafts import T0, draft, drafts
 
 
 def _ledger(store: SqlStore) -> list[ConsentEvent]:
@@ -63,7 +63,6 @@ def test_a_forged_event_added_by_hand_is_reported_as_inserted(sql_store: SqlStor
         recorded_at=T0, prev_hash=events[-1].hash,
     )
     with sql_store.engine.begin() as connection:
-        connection.execute(
-            sa.insert(consent_events), [dict(zip(consent_events.c.keys(), event_row(forged)))]
-        )
+        row = dict(zip(consent_events.c.keys(), event_row(forged), strict=True))
+        connection.execute(sa.insert(consent_events), [row])
     assert _problems(sql_store) == [("forged-event", "inserted")]

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from tests.integration.ledger_drafts import T0, draft, drafts
 
 from cortesia.adapters.sql.migrate import head_revision, upgrade
 from cortesia.adapters.sql.store import SqlStore
 from cortesia.adapters.sql.tables import SCHEMA_REVISION
 from cortesia.errors import StoreError, ValidationError
-from tests.integration.ledger_drafts import T0, draft, drafts
 
 
 def test_upgrade_is_idempotent_and_returns_the_head_revision(database_url: str) -> None:

@@ -189,6 +189,89 @@ def _from_e164(text: str) -> PhoneNumber | None:
     return number
 
 
+_Desc = tuple[frozenset[int], re.Pattern[str]] | None
+_SPECIAL_TYPES = (
+    ("premium_rate", PhoneNumberType.PREMIUM_RATE), ("toll_free", PhoneNumberType.TOLL_FREE),
+    ("shared_cost", PhoneNumberType.SHARED_COST), ("voip", PhoneNumberType.VOIP),
+    ("personal_number", PhoneNumberType.PERSONAL_NUMBER), ("pager", PhoneNumberType.PAGER),
+    ("uan", PhoneNumberType.UAN), ("voicemail", PhoneNumberType.VOICEMAIL),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One region's numbering plan from phonenumbers' metadata, with its patterns compiled."""
+
+    leading: re.Pattern[str] | None
+    general: _Desc
+    special: tuple[tuple[_Desc, int], ...]
+    fixed: _Desc
+    mobile: _Desc
+    same_fixed_and_mobile: bool
+
+
+def _desc(metadata: object, name: str) -> _Desc:
+    desc = getattr(metadata, name, None)
+    pattern = getattr(desc, "national_number_pattern", None)
+    if desc is None or not pattern:
+        return None
+    return frozenset(desc.possible_length), re.compile(pattern)
+
+
+@lru_cache(maxsize=512)
+def _plans(calling_code: int) -> tuple[_Plan, ...]:
+    plans = []
+    for region in COUNTRY_CODE_TO_REGION_CODE.get(calling_code, ()):
+        metadata = PhoneMetadata.metadata_for_region_or_calling_code(calling_code, region)
+        if metadata is not None:
+            leading = metadata.leading_digits
+            plans.append(_Plan(
+                re.compile(leading) if leading is not None else None,
+                _desc(metadata, "general_desc"),
+                tuple((_desc(metadata, name), kind) for name, kind in _SPECIAL_TYPES),
+                _desc(metadata, "fixed_line"), _desc(metadata, "mobile"),
+                bool(metadata.same_mobile_and_fixed_line_pattern),
+            ))
+    return tuple(plans)
+
+
+def _matches(national: str, desc: _Desc) -> bool:
+    return desc is not None and (not desc[0] or len(national) in desc[0]) and bool(
+        desc[1].fullmatch(national)
+    )
+
+
+def _type_in(plan: _Plan, national: str) -> int:
+    if not _matches(national, plan.general):
+        return PhoneNumberType.UNKNOWN
+    for desc, kind in plan.special:
+        if _matches(national, desc):
+            return kind
+    if _matches(national, plan.fixed):
+        mobile_too = plan.same_fixed_and_mobile or _matches(national, plan.mobile)
+        return PhoneNumberType.FIXED_LINE_OR_MOBILE if mobile_too else PhoneNumberType.FIXED_LINE
+    if not plan.same_fixed_and_mobile and _matches(national, plan.mobile):
+        return PhoneNumberType.MOBILE
+    return PhoneNumberType.UNKNOWN
+
+
+def number_type(number: PhoneNumber) -> int:
+    """``phonenumbers.number_type`` with the metadata's patterns compiled once (it costs a
+    pattern lookup per type and region otherwise); UNKNOWN means invalid."""
+    code = number.country_code or 0
+    national = phonenumbers.national_significant_number(number)
+    plans = _plans(code)
+    if len(COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1:
+        return _type_in(plans[0], national) if plans else PhoneNumberType.UNKNOWN
+    for plan in plans:
+        if plan.leading is not None:
+            if plan.leading.match(national):
+                return _type_in(plan, national)
+        elif (kind := _type_in(plan, national)) != PhoneNumberType.UNKNOWN:
+            return kind
+    return PhoneNumberType.UNKNOWN
+
+
 def phone(value: str, region: str | None) -> Phone:
     """Parse with ``region`` as the default country; invalid numbers are refused.
 
@@ -206,7 +289,7 @@ def phone(value: str, region: str | None) -> Phone:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException as error:
             raise _fail("phone", value, f"not a phone number: {error._msg}") from None
-    kind = phonenumbers.number_type(number)
+    kind = number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         raise _fail("phone", value, "not a valid phone number (unknown range or wrong length)")
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -64,7 +64,8 @@ class SqlCustomers:
         for start in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[start : start + LOOKUP_CHUNK]
             marks = ", ".join("?" * len(chunk))
-            cursor.execute(f"SELECT count(*) FROM customers WHERE customer_id IN ({marks})", chunk)
+            query = f"SELECT count(*) FROM customers WHERE customer_id IN ({marks})"  # noqa: S608
+            cursor.execute(query, chunk)
             found += int(cursor.fetchone()[0])
         return found
 
@@ -74,7 +75,7 @@ class SqlCustomers:
             row = connection.execute(query).first()
         return None if row is None else self._decode([row])[0]
 
-    def list(self, limit: int, after: str | None) -> list[Customer]:
+    def page(self, limit: int, after: str | None) -> list[Customer]:
         query = sa.select(customers).order_by(customers.c.customer_id).limit(max(limit, 0))
         if after is not None:
             query = query.where(customers.c.customer_id > after)

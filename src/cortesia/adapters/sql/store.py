@@ -34,7 +34,8 @@ def _check_schema(engine: sa.Engine, url: str) -> None:
     shown = sa.engine.make_url(url).render_as_string(hide_password=True)
     try:
         with engine.connect() as connection:
-            revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            revision = found.scalar()
     except sa.exc.OperationalError as error:
         if "alembic_version" not in str(error):
             reason = str(error.orig).strip().splitlines()[0]
@@ -100,7 +101,7 @@ class SqlStore:
         return self._customers.get(customer_id)
 
     def list_customers(self, limit: int, after: str | None = None) -> list[Customer]:
-        return self._customers.list(limit, after)
+        return self._customers.page(limit, after)
 
     def count_customers(self) -> int:
         return self._customers.count()

@@ -40,8 +40,8 @@ def preference_centre(
     "/{token}", response_class=PlainTextResponse, dependencies=PerLink, summary="RFC 8058 one-click"
 )
 async def one_click(token: str, request: Request, engine: EngineDep) -> PlainTextResponse:
-    form = await request.form()
-    pairs = list(form.multi_items())
+    async with request.form(max_files=0, max_fields=4) as form:
+        pairs = list(form.multi_items())
     if pairs != [("List-Unsubscribe", ONE_CLICK)]:
         shown = "&".join(f"{k}={v}" for k, v in pairs if isinstance(v, str))
         raise ValidationError("body", shown, "one-click needs exactly List-Unsubscribe=One-Click")
