@@ -10,6 +10,7 @@ national format, and e-mails with mixed case. It is written once to ``bench/out/
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from datetime import UTC, datetime
@@ -109,6 +110,7 @@ def main() -> None:
         if done >= total // 2 and "checked" not in marks:
             marks["checked"] = time.perf_counter()
 
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     report = engine.customers.import_file(path, progress=progress)
     elapsed = time.perf_counter() - started
@@ -116,7 +118,7 @@ def main() -> None:
     print(
         f"{report.rows:,} rows ({report.created:,} created) into {args.store} in {elapsed:.1f} s "
         f"(read+validate {checked:.1f} s, write {elapsed - checked:.1f} s): "
-        f"{report.rows / elapsed:,.0f} customers/s"
+        f"{report.rows / elapsed:,.0f} customers/s; load average before: {load:.2f}"
     )
     engine.close()
 

@@ -25,6 +25,7 @@ from cortesia.errors import FieldProblem, ValidationError
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _ISO_DATE = "%Y-%m-%d"
+_SHARED_VALUES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,27 +90,39 @@ def _text(column: str) -> pl.Expr:
     return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
 
 
-def _infer(series: pl.Series) -> AttributeType:
-    """The type a new attribute gets from its column (Polars dtype or the text's shape)."""
-    dtype = series.dtype
+def _native_type(dtype: pl.DataType) -> AttributeType | None:
     if dtype.is_numeric():
         return AttributeType.NUMBER
     if dtype == pl.Boolean:
         return AttributeType.BOOL
     if dtype == pl.Date:
         return AttributeType.DATE
-    values = series.cast(pl.String).str.strip_chars().drop_nulls()
+    return None
+
+
+def _infer_text(series: pl.Series) -> AttributeType:
+    """The type every non-empty cell of a text column fits: true/false, a number, an ISO date."""
+    values = series.str.strip_chars().drop_nulls()
     values = values.filter(values.str.len_chars() > 0)
     if values.is_empty():
         return AttributeType.STRING
-    lowered = values.str.to_lowercase()
-    if lowered.is_in(["true", "false"]).all():
+    if values.str.to_lowercase().is_in(["true", "false"]).all():
         return AttributeType.BOOL
-    if values.cast(pl.Float64, strict=False).is_not_null().all():
+    if values.cast(pl.Float64, strict=False).is_finite().fill_null(False).all():
         return AttributeType.NUMBER
     if values.str.to_date(_ISO_DATE, strict=False).is_not_null().all():
         return AttributeType.DATE
     return AttributeType.STRING
+
+
+def _infer(frame: pl.DataFrame, columns: list[str]) -> dict[str, AttributeType]:
+    """The type new attributes get from their columns: the Polars dtype, or the text's shape."""
+    types = {}
+    for column in columns:
+        series = frame[column]
+        native = _native_type(series.dtype)
+        types[column] = native or _infer_text(series.cast(pl.String))
+    return types
 
 
 def _convert(column: str, dtype: pl.DataType, kind: AttributeType) -> pl.Expr:
@@ -137,20 +150,28 @@ def _convert(column: str, dtype: pl.DataType, kind: AttributeType) -> pl.Expr:
     return expr
 
 
+def _python_values(series: pl.Series) -> list[AttributeValue | None]:
+    """A column as Python values; repeated values share one object (attribute columns repeat a
+    few values, and building a Python object per cell is what costs)."""
+    distinct = series.unique()
+    if series.dtype == pl.Float64 or len(distinct) > _SHARED_VALUES:
+        return series.to_list()
+    codes = series.replace_strict(distinct, pl.Series(range(len(distinct)), dtype=pl.UInt32))
+    return list(map(distinct.to_list().__getitem__, codes.to_list()))
+
+
 def _type_problems(
-    frame: pl.DataFrame, column: str, name: str, values: pl.Series, kind: AttributeType,
+    raw: pl.Series, given: pl.Series, values: pl.Series, name: str, kind: AttributeType,
     first_row: int,
 ) -> list[FieldProblem]:
-    given = frame.select(_text(column).is_not_null()).to_series()
     bad = (given & values.is_null()).arg_true()
-    if bad.is_empty():
-        return []
-    raw = frame[column].gather(bad).to_list()
+    column = raw.name
+    cells = raw.gather(bad).to_list()
     reason = f"is not a {kind.value}" + (" (YYYY-MM-DD)" if kind is AttributeType.DATE else "")
     reason += f"; attribute {name!r} holds {kind.value} values"
     return [
         FieldProblem(column, value, reason, row=index + first_row)
-        for index, value in zip(bad.to_list(), raw, strict=True)
+        for index, value in zip(bad.to_list(), cells, strict=True)
     ]
 
 
@@ -161,18 +182,25 @@ def _attribute_columns(
     known: Mapping[str, AttributeType],
     first_row: int,
 ) -> tuple[dict[str, list[AttributeValue | None]], dict[str, AttributeType], list[FieldProblem]]:
-    values: dict[str, list[AttributeValue | None]] = {}
-    types: dict[str, AttributeType] = {}
+    """Attribute columns as typed values; every cell that does not fit its type is a problem.
+
+    All columns are converted in one ``select`` so Polars spreads them over the cores."""
+    columns = {c: n for c, n in targets.items() if n not in CANONICAL_FIELDS}
+    declared = {c: known.get(n) or mapping.attributes.get(n) for c, n in columns.items()}
+    inferred = _infer(frame, [c for c, kind in declared.items() if kind is None])
+    kinds = {c: declared[c] or inferred[c] for c in columns}
+    converted = frame.select(
+        [_convert(c, frame[c].dtype, kinds[c]).alias(c) for c in columns]
+    )
+    given = frame.select([_text(c).is_not_null().alias(c) for c in columns])
+    filled = given.select(pl.all().sum()).row(0, named=True) if columns else {}
+    kept = converted.select(pl.all().count()).row(0, named=True) if columns else {}
     problems: list[FieldProblem] = []
-    for column, name in targets.items():
-        if name in CANONICAL_FIELDS:
-            continue
-        kind = known.get(name) or mapping.attributes.get(name) or _infer(frame[column])
-        converted = frame.select(_convert(column, frame[column].dtype, kind)).to_series()
-        problems += _type_problems(frame, column, name, converted, kind, first_row)
-        values[name] = converted.to_list()
-        types[name] = kind
-    return values, types, problems
+    for c, name in columns.items():
+        if filled[c] != kept[c]:
+            problems += _type_problems(frame[c], given[c], converted[c], name, kinds[c], first_row)
+    values = {n: _python_values(converted[c]) for c, n in columns.items()}
+    return values, {n: kinds[c] for c, n in columns.items()}, problems
 
 
 def _field_columns(

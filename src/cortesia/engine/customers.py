@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -189,6 +190,19 @@ def default_workers(rows: int) -> int:
 
 
 @contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Millions of new containers that all stay alive: full collections would rescan them
+    again and again for nothing, so the cyclic collector waits until they are built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
     """``map`` in this process, or over ``workers`` fresh processes (spawned: the parent may
     hold threads and connections that must not be forked)."""
@@ -217,7 +231,7 @@ def normalise_table(
     ]
     customers: list[Customer] = []
     problems = list(table.problems)
-    with _mapper(workers) as run:
+    with _mapper(workers) as run, _no_gc_pauses():
         results = run(_normalise_chunk, chunks)
         attributes = _attribute_rows(table)
         done = 0

@@ -1,0 +1,105 @@
+"""Customers through the engine: upsert, read, time zones, attribute types, suppression."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cortesia.domain.customers import AttributeType
+from cortesia.engine.customers import customer_view
+from cortesia.engine.hub import Engine
+from cortesia.errors import BatchValidationError, NotFoundError, ValidationError
+
+
+def test_upsert_of_one_customer_normalises_every_field(memory_engine: Engine) -> None:
+    counts = memory_engine.customers.upsert([{
+        "customer_id": " c1 ", "country": "us", "subdivision": "FL", "language": "en-us",
+        "phone": "(305) 555-0123", "emails": ["Ana@Example.COM", "ana@example.com"],
+        "push_ids": ["fcm:abc"], "attributes": {"plan": "gold", "arpu": 12, "vip": True,
+                                                 "since": "2024-01-31"},
+    }])
+    assert (counts.created, counts.updated) == (1, 0)
+    view = customer_view(memory_engine.customers.get("c1"))
+    assert view == {
+        "customer_id": "c1", "country": "US", "subdivision": "US-FL",
+        "time_zone": "America/New_York", "time_zone_candidates": ["America/New_York"],
+        "language": "en-US", "phones": ["+13055550123"],
+        "emails": ["Ana@example.com", "ana@example.com"], "push_ids": ["fcm:abc"],
+        "attributes": {"arpu": 12, "plan": "gold", "since": "2024-01-31", "vip": True},
+        "suppressed": [],
+    }
+    assert memory_engine.store.attribute_types()["since"] is AttributeType.STRING
+
+
+def test_a_batch_upsert_creates_and_replaces(memory_engine: Engine) -> None:
+    service = memory_engine.customers
+    service.upsert([{"customer_id": "a", "country": "ES"}])
+    counts = service.upsert([{"customer_id": "a", "country": "ES", "language": "ca"},
+                             {"customer_id": "b", "country": "CO"}])
+    assert (counts.created, counts.updated) == (1, 1)
+    assert service.get("a").language == "ca"
+    assert [c.customer_id for c in service.list(limit=1, after="a")] == ["b"]
+
+
+def test_a_bad_batch_reports_every_row_and_writes_nothing(memory_engine: Engine) -> None:
+    with pytest.raises(BatchValidationError) as caught:
+        memory_engine.customers.upsert([
+            {"customer_id": "ok", "country": "ES"},
+            {"customer_id": "x", "country": "ZZ", "email": "not-an-email"},
+            {"customer_id": "", "country": "ES", "favourite": 1},
+        ])
+    found = [(p.row, p.field) for p in caught.value.problems]
+    assert found == [(1, "country"), (1, "email"), (2, "favourite")]
+    assert memory_engine.store.count_customers() == 0
+
+
+def test_an_ambiguous_phone_keeps_every_candidate_zone(memory_engine: Engine) -> None:
+    memory_engine.customers.upsert([{"customer_id": "ak", "country": "US", "phone": "9072345678"}])
+    customer = memory_engine.customers.get("ak")
+    assert customer.time_zone_candidates == ("America/Adak", "America/Anchorage")
+    assert customer.time_zone == "America/Anchorage"
+
+
+def test_without_phone_or_zone_the_country_gives_the_zone(memory_engine: Engine) -> None:
+    memory_engine.customers.upsert([{"customer_id": "m", "country": "MX"},
+                                    {"customer_id": "p", "country": "PE", "time_zone": "UTC"}])
+    mexican = memory_engine.customers.get("m")
+    assert mexican.time_zone == "America/Mexico_City"
+    assert len(mexican.time_zone_candidates) > 1
+    assert memory_engine.customers.get("p").time_zone == "UTC"
+
+
+def test_an_attribute_keeps_the_type_it_was_first_given(memory_engine: Engine) -> None:
+    service = memory_engine.customers
+    service.upsert([{"customer_id": "a", "country": "ES", "attributes": {"tenure": 3}}])
+    with pytest.raises(BatchValidationError) as caught:
+        service.upsert([{"customer_id": "b", "country": "ES", "attributes": {"tenure": "long"}}])
+    [problem] = caught.value.problems
+    assert problem.field == "attributes.tenure"
+    assert "holds number values" in problem.reason
+
+
+def test_a_registered_date_attribute_reads_iso_text(memory_engine: Engine) -> None:
+    memory_engine.store.register_attribute_types({"since": AttributeType.DATE})
+    memory_engine.customers.upsert(
+        [{"customer_id": "a", "country": "ES", "attributes": {"since": "2023-05-06"}}]
+    )
+    assert memory_engine.customers.get("a").attributes["since"] == date(2023, 5, 6)
+
+
+def test_erased_people_stay_suppressed_when_imported_again(memory_engine: Engine) -> None:
+    row = {"customer_id": "e1", "country": "ES", "phone": "612 345 678", "email": "e@x.es"}
+    memory_engine.customers.upsert([row])
+    memory_engine.erase("e1")
+    memory_engine.customers.upsert([{**row, "customer_id": "e2"}])
+    again = memory_engine.customers.get("e2")
+    assert memory_engine.customers.suppressed_points(again) == ["+34612345678", "e@x.es"]
+    assert customer_view(again, ["+34612345678"])["suppressed"] == ["+34612345678"]
+
+
+def test_a_missing_customer_and_a_bad_limit_are_errors(memory_engine: Engine) -> None:
+    with pytest.raises(NotFoundError):
+        memory_engine.customers.get("nobody")
+    with pytest.raises(ValidationError):
+        memory_engine.customers.list(limit=0)
