@@ -59,6 +59,19 @@ def test_a_replayed_key_returns_the_original_and_writes_nothing(store: Store) ->
     assert store.chain_head().count == 1
 
 
+def test_idempotency_keys_are_scoped_to_their_customer(store: Store) -> None:
+    first = store.append([draft("shared-key", "C1"), draft("shared-key", "C2")], T0)
+    assert [r.created for r in first] == [True, True]
+    replay = store.append([draft("shared-key", "C2")], T0)[0]
+    assert not replay.created
+    assert replay.event == first[1].event
+
+
+def test_event_ids_are_unique(store: Store) -> None:
+    results = store.append(drafts("ids", 300), T0)
+    assert len({r.event.event_id for r in results}) == 300
+
+
 def test_a_key_repeated_inside_one_batch_is_stored_once(store: Store) -> None:
     results = store.append([draft("dup"), draft("other"), draft("dup")], T0)
     assert [r.created for r in results] == [True, True, False]

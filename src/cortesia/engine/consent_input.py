@@ -47,9 +47,11 @@ def _text(
         if required:
             raise ValidationError(field, value, "is required")
         return None
-    if not isinstance(value, str) or len(value.strip()) == 0 or len(value) > limit:
-        raise ValidationError(field, value, f"must be text of 1 to {limit} characters")
-    return value.strip()
+    if isinstance(value, str) and len(value) <= limit:
+        stripped = value.strip()
+        if stripped:
+            return stripped
+    raise ValidationError(field, value, f"must be text of 1 to {limit} characters")
 
 
 def _evidence(value: object) -> dict[str, str]:
@@ -112,9 +114,9 @@ def _default_key(data: Mapping[str, object], occurred_at: datetime) -> str:
 
 def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewConsentEvent:
     """Validate one raw event; the first problem found raises, naming its field."""
-    unknown = sorted(set(data) - _FIELDS)
-    if unknown:
-        raise ValidationError(unknown[0], data[unknown[0]], "unknown field")
+    if not _FIELDS.issuperset(data):
+        unknown = sorted(set(data) - _FIELDS)[0]
+        raise ValidationError(unknown, data[unknown], "unknown field")
     customer_id = _text(data, "customer_id", required=True, limit=128)
     kind = parse_kind(str(data.get("kind") or ""))
     raw_at = data.get("occurred_at")

@@ -19,6 +19,7 @@ from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
+_MILLI = timedelta(milliseconds=1)
 _EMPTY_LIST = "[]"
 _EMPTY_MAP = "{}"
 _dumps = json.JSONEncoder(separators=(",", ":"), default=str).encode
@@ -62,14 +63,19 @@ def load_json(text: str) -> Any:
     return _loads(text)
 
 
-def event_ids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs as text, about four times faster than ``uuid4``."""
-    digits = os.urandom(16 * count).hex()
+def event_ids(count: int, at: datetime) -> list[str]:
+    """``count`` time-ordered UUIDs (RFC 9562 version 7) for events recorded at ``at``.
+
+    The leading 48 bits are the milliseconds of ``at``, so new ids land at the end of
+    the event-id index instead of on random pages of it.
+    """
+    stamp = f"{(at - EPOCH) // _MILLI:012x}"
+    digits = os.urandom(10 * count).hex()
     ids: list[str] = []
-    for start in range(0, 32 * count, 32):
-        h = digits[start : start + 32]
-        variant = "89ab"[int(h[16], 16) & 3]
-        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    for start in range(0, 20 * count, 20):
+        h = digits[start : start + 20]
+        variant = "89ab"[int(h[3], 16) & 3]
+        ids.append(f"{stamp[:8]}-{stamp[8:]}-7{h[:3]}-{variant}{h[4:7]}-{h[7:19]}")
     return ids
 
 

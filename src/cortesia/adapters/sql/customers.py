@@ -33,9 +33,12 @@ class SqlCustomers:
         self._sql = statements
         self._types: dict[str, AttributeType] = {}
 
-    def upsert(self, batch: Sequence[Customer]) -> UpsertCounts:
-        """Create or replace by id in one transaction; the last row of an id wins."""
-        if not batch:
+    def upsert(
+        self, batch: Sequence[Customer], new_types: Mapping[str, AttributeType]
+    ) -> UpsertCounts:
+        """Create or replace by id and record new attribute names, in one transaction;
+        the last row of an id wins."""
+        if not batch and not new_types:
             return UpsertCounts(created=0, updated=0)
         latest = {c.customer_id: c for c in batch}
         params = self._sql.customer_params
@@ -44,7 +47,9 @@ class SqlCustomers:
             cursor = driver(connection).cursor()
             if self._sql.postgres:
                 # Serialises upserts (and erasures) so the created count is exact; reads go on.
+                # Taken before the types are written, so two upserts never wait on each other.
                 cursor.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
+            self._write_types(connection, new_types)
             existing = self._count_existing(cursor, list(latest))
             cursor.executemany(self._sql.upsert_customers, rows)
             cursor.close()
@@ -107,8 +112,12 @@ class SqlCustomers:
         """Record new attribute names; known names keep their type."""
         if not types:
             return
-        rows = [{"name": name, "type": AttributeType(kind).value} for name, kind in types.items()]
         with guarded(self._engine, "store attribute types"), writing(self._engine) as connection:
+            self._write_types(connection, types)
+
+    def _write_types(self, connection: sa.Connection, types: Mapping[str, AttributeType]) -> None:
+        if types:
+            rows = [{"name": n, "type": AttributeType(k).value} for n, k in types.items()]
             connection.execute(insert_ignoring(self._engine, attribute_types), rows)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -52,23 +52,32 @@ class SqlLedger:
             raise StoreError("the chain head is missing; run `cortesia init` on this workspace")
         return ChainHead(int(row[0]), int(row[1]), str(row[2]))
 
-    def known(self, cursor: Any, keys: Iterable[str]) -> dict[str, ConsentEvent]:
-        """Stored events by idempotency key, for the keys given."""
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, ConsentEvent] = {}
+    def _fetch(self, cursor: Any, statement: Callable[[int], str], values: list[Any]) -> list[Any]:
         if self._sql.postgres:
-            cursor.execute(self._sql.by_keys(len(wanted)), (wanted,))
-            rows = cursor.fetchall()
-        else:
-            rows = []
-            for start in range(0, len(wanted), LOOKUP_CHUNK):
-                chunk = wanted[start : start + LOOKUP_CHUNK]
-                cursor.execute(self._sql.by_keys(len(chunk)), chunk)
-                rows.extend(cursor.fetchall())
-        for row in rows:
-            event = event_from_row(row)
-            found[event.idempotency_key] = event
-        return found
+            cursor.execute(statement(len(values)), (values,))
+            return list(cursor.fetchall())
+        rows: list[Any] = []
+        for start in range(0, len(values), LOOKUP_CHUNK):
+            chunk = values[start : start + LOOKUP_CHUNK]
+            cursor.execute(statement(len(chunk)), chunk)
+            rows.extend(cursor.fetchall())
+        return rows
+
+    def known(
+        self, cursor: Any, drafts: Sequence[NewConsentEvent]
+    ) -> dict[tuple[str, str], ConsentEvent]:
+        """Stored events by (customer, idempotency key), for the drafts given."""
+        wanted = {(d.customer_id, d.idempotency_key) for d in drafts}
+        customers = list({customer for customer, _ in wanted})
+        seqs = [
+            row[2]
+            for row in self._fetch(cursor, self._sql.keys_of, customers)
+            if (row[0], row[1]) in wanted
+        ]
+        if not seqs:
+            return {}
+        events = (event_from_row(row) for row in self._fetch(cursor, self._sql.by_seqs, seqs))
+        return {(e.customer_id, e.idempotency_key): e for e in events}
 
     def append_in(
         self, connection: sa.Connection, drafts: Sequence[NewConsentEvent], recorded_at: datetime
@@ -77,13 +86,13 @@ class SqlLedger:
         recorded_at = _utc(recorded_at, "recorded_at")
         cursor = driver(connection).cursor()
         head = self.head_locked(cursor)
-        known = self.known(cursor, (d.idempotency_key for d in drafts)) if drafts else {}
+        known = self.known(cursor, drafts) if drafts else {}
         results: list[AppendResult] = []
         fresh: list[ConsentEvent] = []
         seq, prev = head.last_seq, head.last_hash
-        ids = iter(event_ids(len(drafts)))
+        ids = iter(event_ids(len(drafts), recorded_at))
         for draft in drafts:
-            original = known.get(draft.idempotency_key)
+            original = known.get((draft.customer_id, draft.idempotency_key))
             if original is not None:
                 results.append(AppendResult(original, created=False))
                 continue
@@ -93,7 +102,7 @@ class SqlLedger:
                 recorded_at=recorded_at, prev_hash=prev,
             )
             prev = event.hash
-            known[event.idempotency_key] = event
+            known[(event.customer_id, event.idempotency_key)] = event
             fresh.append(event)
             results.append(AppendResult(event, created=True))
         if fresh:

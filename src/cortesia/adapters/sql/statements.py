@@ -63,12 +63,20 @@ class Statements:
     upsert_customers: str
     customer_params: Params
 
-    def by_keys(self, count: int) -> str:
-        """Events whose idempotency key is among ``count`` keys (one array on PostgreSQL)."""
+    def keys_of(self, count: int) -> str:
+        """(customer, key, seq) of every event of ``count`` customers: an index-only scan."""
+        keys = 'SELECT "customer_id", "idempotency_key", "seq" FROM consent_events'
         if self.postgres:
-            return f'{self.select_events} WHERE "idempotency_key" = ANY(%s)'
+            return f'{keys} WHERE "customer_id" = ANY(%s)'
         marks = ", ".join("?" * count)
-        return f'{self.select_events} WHERE "idempotency_key" IN ({marks})'
+        return f'{keys} WHERE "customer_id" IN ({marks})'
+
+    def by_seqs(self, count: int) -> str:
+        """Whole events by seq (one array on PostgreSQL)."""
+        if self.postgres:
+            return f'{self.select_events} WHERE "seq" = ANY(%s)'
+        marks = ", ".join("?" * count)
+        return f'{self.select_events} WHERE "seq" IN ({marks})'
 
     @classmethod
     def build(cls, engine: sa.Engine) -> Statements:

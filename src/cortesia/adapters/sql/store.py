@@ -94,8 +94,12 @@ class SqlStore:
         return self._ledger.chain_head()
 
     # -- customers ----------------------------------------------------------
-    def upsert_customers(self, customers: Sequence[Customer]) -> UpsertCounts:
-        return self._customers.upsert(customers)
+    def upsert_customers(
+        self,
+        customers: Sequence[Customer],
+        new_types: Mapping[str, AttributeType] | None = None,
+    ) -> UpsertCounts:
+        return self._customers.upsert(customers, new_types or {})
 
     def get_customer(self, customer_id: str) -> Customer | None:
         return self._customers.get(customer_id)

@@ -79,7 +79,7 @@ consent_events = sa.Table(
     sa.Column("recorded_at", sa.BigInteger, nullable=False),
     sa.Column("until", sa.BigInteger),
     sa.Column("source", sa.Text, nullable=False),
-    sa.Column("idempotency_key", sa.Text, nullable=False, unique=True),
+    sa.Column("idempotency_key", sa.Text, nullable=False),
     sa.Column("values", sa.Text, nullable=False),
     sa.Column("evidence", sa.Text, nullable=False),
     sa.Column("lawful_basis", sa.Text),
@@ -89,7 +89,9 @@ consent_events = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.Column("erased", sa.Boolean, nullable=False),
-    sa.Index("ix_consent_events_customer_occurred", "customer_id", "occurred_at"),
+    # One index on a random key (the customer) serves both per-customer reads and the
+    # idempotency check; event ids are time-ordered, so their index grows at one end.
+    sa.Index("ux_consent_events_customer_key", "customer_id", "idempotency_key", unique=True),
 )
 
 chain_head = sa.Table(

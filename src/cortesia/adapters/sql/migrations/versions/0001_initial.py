@@ -56,7 +56,7 @@ def _ledger() -> None:
         sa.Column("recorded_at", sa.BigInteger, nullable=False),
         sa.Column("until", sa.BigInteger),
         sa.Column("source", sa.Text, nullable=False),
-        sa.Column("idempotency_key", sa.Text, nullable=False, unique=True),
+        sa.Column("idempotency_key", sa.Text, nullable=False),
         sa.Column("values", sa.Text, nullable=False),
         sa.Column("evidence", sa.Text, nullable=False),
         sa.Column("lawful_basis", sa.Text),
@@ -68,7 +68,10 @@ def _ledger() -> None:
         sa.Column("erased", sa.Boolean, nullable=False),
     )
     op.create_index(
-        "ix_consent_events_customer_occurred", "consent_events", ["customer_id", "occurred_at"]
+        "ux_consent_events_customer_key",
+        "consent_events",
+        ["customer_id", "idempotency_key"],
+        unique=True,
     )
     head = op.create_table(
         "chain_head",
