@@ -35,7 +35,10 @@ class FieldProblem:
 
     def describe(self) -> str:
         where = f"row {self.row}, " if self.row is not None else ""
-        return f"{where}{self.field}={self.value!r}: {self.reason}"
+        shown = "(empty)" if self.value is None or self.value == "" else repr(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"{where}{self.field}={shown}: {self.reason}"
 
 
 class ValidationError(CortesiaError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -11,7 +12,7 @@ from cortesia.adapters.memory import FrozenClock
 from cortesia.batch.customer_files import read_customer_file
 from cortesia.batch.customer_mapping import CustomerMapping
 from cortesia.domain.customers import AttributeType
-from cortesia.engine.customers import normalise_table
+from cortesia.engine.customer_import import normalise_table
 from cortesia.engine.hub import Engine
 from cortesia.errors import BatchValidationError
 
@@ -172,5 +173,38 @@ def test_a_file_is_imported_into_sqlite(
         assert report.created == 50
         assert engine.customers.get("7590-VHVEG").attributes["tenure"] == 1.0
         assert engine.store.attribute_types()["Partner"] is AttributeType.STRING
+    finally:
+        engine.close()
+
+
+@pytest.mark.postgres
+def test_a_file_is_imported_into_postgresql(
+    tmp_path: Path, postgres_url: str, clock: FrozenClock
+) -> None:
+    from cortesia.adapters.sql.migrate import upgrade
+    from cortesia.adapters.sql.store import SqlStore
+
+    upgrade(postgres_url)
+    engine = Engine(SqlStore(postgres_url), clock)
+    path = write(tmp_path, f"{HEADER},plan,arpu,vip,signup\n"
+                 "c1,US,FL,,en-US,+1 305 555 0123,Ana@Example.com,gold,12.5,true,2024-01-31\n"
+                 "c2,CO,,,es,321 123 4567,,pre,,false,\n")
+    try:
+        report = engine.customers.import_file(path)
+        assert (report.rows, report.created, report.updated) == (2, 2, 0)
+        c1 = engine.customers.get("c1")
+        assert (c1.subdivision, c1.time_zone, c1.phones, c1.emails) == (
+            "US-FL", "America/New_York", ("+13055550123",), ("Ana@example.com",)
+        )
+        assert c1.attributes == {"plan": "gold", "arpu": 12.5, "vip": True,
+                                 "signup": date(2024, 1, 31)}
+        assert engine.customers.get("c2").attributes == {"plan": "pre", "vip": False}
+        assert engine.store.attribute_types() == {
+            "plan": AttributeType.STRING, "arpu": AttributeType.NUMBER,
+            "vip": AttributeType.BOOL, "signup": AttributeType.DATE,
+        }
+        again = engine.customers.import_file(path)
+        assert (again.created, again.updated) == (0, 2)
+        assert engine.store.count_customers() == 2
     finally:
         engine.close()

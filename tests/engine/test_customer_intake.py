@@ -12,16 +12,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from phonenumbers import timezone as phone_zones
 
-from cortesia.engine.customer_intake import (
-    country,
-    country_zones,
-    email,
-    language,
-    phone,
-    primary_zone,
-    subdivision,
-    time_zone,
-)
+from cortesia.engine.customer_intake import country, language, subdivision
+from cortesia.engine.emails import email
+from cortesia.engine.phones import phone
+from cortesia.engine.zones import country_zones, primary_zone, time_zone
 from cortesia.errors import ValidationError
 
 KNOWN_ZONES = available_timezones()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from tests.integration.ledger_drafts import T0, draft, drafts
 
@@ -10,6 +11,7 @@ from cortesia.adapters.sql.store import SqlStore
 from cortesia.adapters.sql.tables import consent_events
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.ledger import ChainProblem, seal, verify_chain
+from cortesia.errors import StoreError
 
 
 def _ledger(store: SqlStore) -> list[ConsentEvent]:
@@ -46,7 +48,9 @@ def test_a_changed_kind_is_reported_as_altered(sql_store: SqlStore) -> None:
 def test_a_deleted_middle_event_is_reported_as_removed(sql_store: SqlStore) -> None:
     events = _ledger(sql_store)
     _run(sql_store, "DELETE FROM consent_events WHERE seq = 3")
-    assert _problems(sql_store) == [(events[3].event_id, "removed")]
+    found = verify_chain(sql_store.iter_events(), sql_store.chain_head())
+    assert [(p.seq, p.problem) for p in found] == [(3, "removed")]
+    assert events[3].event_id in found[0].detail
 
 
 def test_a_deleted_last_event_is_reported_as_removed(sql_store: SqlStore) -> None:
@@ -66,3 +70,22 @@ def test_a_forged_event_added_by_hand_is_reported_as_inserted(sql_store: SqlStor
         row = dict(zip(consent_events.c.keys(), event_row(forged), strict=True))
         connection.execute(sa.insert(consent_events), [row])
     assert _problems(sql_store) == [("forged-event", "inserted")]
+
+
+def test_a_row_edited_into_nonsense_is_reported_not_a_crash(sql_store: SqlStore) -> None:
+    events = _ledger(sql_store)
+    _run(sql_store, "UPDATE consent_events SET evidence = 'not json' WHERE seq = 2")
+    _run(sql_store, """UPDATE consent_events SET "values" = '{broken' WHERE seq = 4""")
+    found = verify_chain(sql_store.iter_events(), sql_store.chain_head())
+    assert [(p.event_id, p.problem) for p in found] == [
+        (events[1].event_id, "altered"),
+        (events[3].event_id, "altered"),
+    ]
+    assert all("unreadable" in p.detail for p in found)
+
+
+def test_reading_the_state_of_a_damaged_row_fails_closed(sql_store: SqlStore) -> None:
+    events = _ledger(sql_store)
+    _run(sql_store, "UPDATE consent_events SET evidence = 'not json' WHERE seq = 2")
+    with pytest.raises(StoreError, match="ledger verify"):
+        sql_store.events_of(events[1].customer_id)

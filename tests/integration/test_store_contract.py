@@ -12,7 +12,7 @@ from cortesia.domain.customers import AttributeType, Customer
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead, verify_chain
 from cortesia.domain.vocabulary import Channel, ConsentKind
 from cortesia.engine.ports import Store
-from cortesia.errors import NotFoundError
+from cortesia.errors import ConflictError, NotFoundError
 
 
 def _customer(customer_id: str, **changes: object) -> Customer:
@@ -53,10 +53,26 @@ def test_stored_events_read_back_equal_to_what_append_returned(store: Store) -> 
 
 def test_a_replayed_key_returns_the_original_and_writes_nothing(store: Store) -> None:
     original = store.append([draft("same")], T0)[0]
-    replay = store.append([draft("same", kind=ConsentKind.OPT_OUT)], T0 + timedelta(hours=1))[0]
+    replay = store.append([draft("same", minutes=5)], T0 + timedelta(hours=1))[0]
     assert not replay.created
     assert replay.event == original.event
     assert store.chain_head().count == 1
+
+
+def test_a_reused_key_with_another_statement_is_a_conflict_and_writes_nothing(
+    store: Store,
+) -> None:
+    store.append([draft("same")], T0)
+    with pytest.raises(ConflictError) as caught:
+        store.append([draft("fresh"), draft("same", kind=ConsentKind.OPT_OUT)], T0)
+    assert caught.value.problem.value == "same"
+    assert store.chain_head().count == 1
+
+
+def test_a_key_reused_inside_one_batch_for_another_statement_is_a_conflict(store: Store) -> None:
+    with pytest.raises(ConflictError):
+        store.append([draft("dup"), draft("dup", channel=Channel.SMS)], T0)
+    assert store.chain_head().count == 0
 
 
 def test_idempotency_keys_are_scoped_to_their_customer(store: Store) -> None:

@@ -9,7 +9,7 @@ import pytest
 from cortesia.domain.vocabulary import ConsentKind
 from cortesia.engine.consent_input import parse_consent_batch, parse_consent_event
 from cortesia.engine.hub import Engine
-from cortesia.errors import BatchValidationError, ValidationError
+from cortesia.errors import BatchValidationError, ConflictError, ValidationError
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 GOOD = {
@@ -95,7 +95,29 @@ def test_a_rejected_batch_writes_nothing(memory_engine: Engine) -> None:
 
 def test_a_replayed_key_changes_nothing_and_returns_the_original(memory_engine: Engine) -> None:
     first = memory_engine.consent.record({**GOOD, "idempotency_key": "k-1"})
-    replay = memory_engine.consent.record({**GOOD, "kind": "opt_out", "idempotency_key": "k-1"})
+    replay = memory_engine.consent.record(
+        {**GOOD, "idempotency_key": "k-1", "evidence": {"ip": "198.51.100.1"}}
+    )
     assert first.created and not replay.created
     assert replay.event == first.event
     assert memory_engine.store.chain_head().count == 1
+
+
+def test_a_reused_key_for_an_opt_out_is_refused_rather_than_lost(memory_engine: Engine) -> None:
+    memory_engine.consent.record({**GOOD, "idempotency_key": "k-1"})
+    with pytest.raises(ConflictError) as caught:
+        memory_engine.consent.record({**GOOD, "kind": "opt_out", "idempotency_key": "k-1"})
+    assert (caught.value.problem.field, caught.value.problem.value) == ("idempotency_key", "k-1")
+
+
+def test_an_event_dated_in_the_future_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_consent_event({**GOOD, "occurred_at": "2026-03-02T09:40:00+00:00"}, now=NOW)
+    assert caught.value.problem.field == "occurred_at"
+    assert parse_consent_event({**GOOD, "occurred_at": "2026-03-02T09:34:00+00:00"}, now=NOW)
+
+
+def test_evidence_text_is_bounded() -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_consent_event({**GOOD, "evidence": "x" * 5000}, now=NOW)
+    assert caught.value.problem.field == "evidence.text"

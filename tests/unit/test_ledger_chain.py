@@ -66,7 +66,7 @@ def test_altered_evidence_is_reported_as_altered() -> None:
 def test_a_removed_middle_event_is_reported() -> None:
     events, head = ledger()
     del events[3]
-    assert problems(events, head) == [(5, "removed")]
+    assert problems(events, head) == [(4, "removed")]
 
 
 def test_a_removed_last_event_is_caught_by_the_head() -> None:
@@ -103,7 +103,8 @@ def test_blanked_personal_fields_still_verify_after_an_erasure() -> None:
     events, head = ledger()
     engine = Engine(MemoryStore(), FrozenClock(T0))
     erasure_like = [blank_personal(e) if e.customer_id == "C1" else e for e in events]
-    assert problems(erasure_like, head) == [(0, "altered")]  # no erasure event: suspicious
+    # Blanked without an erasure event: each such event is suspicious.
+    assert problems(erasure_like, head) == [(2, "altered"), (5, "altered")]
     del engine
 
 

@@ -13,9 +13,15 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from cortesia.domain.access import ApiKeyRecord
-from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
-from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, seal
+from cortesia.domain.ledger import (
+    GENESIS_HASH,
+    ChainHead,
+    UnreadableEvent,
+    blank_personal,
+    seal,
+)
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError
 
@@ -51,7 +57,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._events: list[ConsentEvent] = []
-        self._by_key: dict[str, ConsentEvent] = {}
+        self._by_key: dict[tuple[str, str], ConsentEvent] = {}
         self._customers: dict[str, Customer] = {}
         self._types: dict[str, AttributeType] = {}
         self._suppressed: set[str] = set()
@@ -63,10 +69,19 @@ class MemoryStore:
         self, events: Sequence[NewConsentEvent], recorded_at: datetime
     ) -> list[AppendResult]:
         with self._lock:
+            # Refuse conflicting replays before anything is written: all or nothing.
+            pending: dict[tuple[str, str], NewConsentEvent] = {}
+            for draft in events:
+                key = (draft.customer_id, draft.idempotency_key)
+                earlier = self._by_key.get(key) or pending.get(key)
+                if earlier is None:
+                    pending[key] = draft
+                else:
+                    check_replay(earlier, draft)
             return [self._append_one(draft, recorded_at) for draft in events]
 
     def _append_one(self, draft: NewConsentEvent, recorded_at: datetime) -> AppendResult:
-        known = self._by_key.get(draft.idempotency_key)
+        known = self._by_key.get((draft.customer_id, draft.idempotency_key))
         if known is not None:
             return AppendResult(known, created=False)
         head = self.chain_head()
@@ -78,7 +93,7 @@ class MemoryStore:
             prev_hash=head.last_hash,
         )
         self._events.append(event)
-        self._by_key[event.idempotency_key] = event
+        self._by_key[(event.customer_id, event.idempotency_key)] = event
         return AppendResult(event, created=True)
 
     def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
@@ -89,7 +104,7 @@ class MemoryStore:
                 if e.customer_id == customer_id and (until is None or e.occurred_at <= until)
             ]
 
-    def iter_events(self) -> Iterator[ConsentEvent]:
+    def iter_events(self) -> Iterator[ConsentEvent | UnreadableEvent]:
         with self._lock:
             snapshot = list(self._events)
         return iter(snapshot)
@@ -102,8 +117,13 @@ class MemoryStore:
             return ChainHead(len(self._events), last.seq, last.hash)
 
     # -- customers ----------------------------------------------------------
-    def upsert_customers(self, customers: Sequence[Customer]) -> UpsertCounts:
+    def upsert_customers(
+        self,
+        customers: Sequence[Customer],
+        new_types: Mapping[str, AttributeType] | None = None,
+    ) -> UpsertCounts:
         with self._lock:
+            self.register_attribute_types(new_types or {})
             created = sum(1 for c in {c.customer_id for c in customers} if c not in self._customers)
             for customer in customers:
                 self._customers[customer.customer_id] = customer
@@ -151,7 +171,7 @@ class MemoryStore:
             for index, event in enumerate(self._events):
                 if event.customer_id == customer_id and not event.erased:
                     self._events[index] = blank_personal(event)
-                    self._by_key[event.idempotency_key] = self._events[index]
+                    self._by_key[(event.customer_id, event.idempotency_key)] = self._events[index]
                     blanked += 1
             self._suppressed.update(digests)
             result = self._append_one(erasure, recorded_at)

@@ -31,6 +31,7 @@ from cortesia.domain.vocabulary import (
     channel_covers,
     purpose_covers,
 )
+from cortesia.errors import ConflictError
 
 EVIDENCE_FIELDS = ("text", "url", "recording_id", "ip", "user_agent", "notice_version")
 LAWFUL_BASES = frozenset(
@@ -115,6 +116,25 @@ class AppendResult:
 
     event: ConsentEvent
     created: bool
+
+
+def check_replay(original: ConsentEvent | NewConsentEvent, draft: NewConsentEvent) -> None:
+    """Refuse a reused idempotency key that carries a different statement.
+
+    A retry may differ in its instant, evidence or snooze end (computed again by the
+    caller); it may not change who, which scope or what kind, or an opt-out would be lost.
+    """
+    if (original.channel, original.purpose, original.kind) != (
+        draft.channel,
+        draft.purpose,
+        draft.kind,
+    ):
+        said = f"{original.channel.value} {original.purpose} {original.kind.value}"
+        raise ConflictError(
+            "idempotency_key",
+            draft.idempotency_key,
+            f"already used for a different event of this customer ({said}); use a new key",
+        )
 
 
 def _ordered(events: Iterable[ConsentEvent], at: datetime) -> list[ConsentEvent]:

@@ -57,10 +57,16 @@ class UpsertCounts:
 def contact_point_digest(salt: bytes, contact_point: str) -> str:
     """Salted digest of a normalised contact point, as the suppression list keeps it.
 
+    E-mail addresses are compared without case: ``Ana@X.es`` and ``ana@x.es`` are one person
+    for the suppression list, even though mail servers may treat local parts apart.
+
+    >>> contact_point_digest(b"s", "Ana@X.es") == contact_point_digest(b"s", "ana@x.es")
+    True
     >>> one = contact_point_digest(b"salt", "+34600000000")
     >>> one == contact_point_digest(b"salt", "+34600000000")
     True
     >>> one == contact_point_digest(b"other salt", "+34600000000")
     False
     """
-    return hmac.new(salt, contact_point.encode(), hashlib.sha256).hexdigest()
+    key = contact_point.lower() if "@" in contact_point else contact_point
+    return hmac.new(salt, key.encode(), hashlib.sha256).hexdigest()

@@ -38,6 +38,17 @@ class ChainHead:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableEvent:
+    """A stored row that no longer decodes into an event (edited by hand, wrong types)."""
+
+    seq: int
+    event_id: str
+    prev_hash: str
+    hash: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChainProblem:
     """One break in the chain: which event, what kind of tampering, details."""
 
@@ -141,26 +152,35 @@ def rehash(event: ConsentEvent) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """What the walk remembers of an event: where it stands and its hash."""
+
+    seq: int
+    event_id: str
+    hash: str
+
+
+_START = _Link(0, "-", GENESIS_HASH)
+
+
 class _Walk:
     """State of one verification walk over the chain."""
 
     def __init__(self) -> None:
         self.problems: list[ChainProblem] = []
         self.recent: OrderedDict[str, int] = OrderedDict({GENESIS_HASH: 0})
-        self.since_link: list[ConsentEvent] = []
-        self.last: ConsentEvent | None = None
-        self.count = 0
-        self.erased_customers: set[str] = set()
+        self.since_link: list[_Link] = []
+        self.last = _START
+        self.erased_events: list[ConsentEvent] = []
         self.erasures: set[str] = set()
 
-    def remember(self, event: ConsentEvent) -> None:
-        self.recent[event.hash] = event.seq
-        if len(self.recent) > _RECENT_HASHES:
-            self.recent.popitem(last=False)
+    def flag(self, link: _Link | ConsentEvent, problem: str, detail: str) -> None:
+        self.problems.append(ChainProblem(link.event_id, link.seq, problem, detail))
 
     def check_content(self, event: ConsentEvent) -> bool:
         if event.erased:
-            self.erased_customers.add(event.customer_id)
+            self.erased_events.append(event)
         elif personal_digest(event.evidence, event.actor) != event.personal_digest:
             self.flag(event, "altered", "evidence or actor differ from what was recorded")
             return False
@@ -171,69 +191,78 @@ class _Walk:
             return False
         return True
 
+    def check_gap(self, seq: int, event_id: str) -> bool:
+        """Report events missing before ``seq``; True when there is a gap."""
+        first = self.last.seq + 1
+        if seq <= first:
+            return False
+        missing = f"seq {first}" + (f"..{seq - 1}" if seq - 1 > first else "")
+        self.problems.append(
+            ChainProblem("-", first, "removed", f"{missing} missing before event {event_id}")
+        )
+        return True
+
     def check_link(self, event: ConsentEvent, content_ok: bool) -> None:
-        expected = self.last.hash if self.last is not None else GENESIS_HASH
-        last_seq = self.last.seq if self.last is not None else 0
-        if event.prev_hash == expected:
+        if event.prev_hash == self.last.hash or self.check_gap(event.seq, event.event_id):
             return
-        if event.seq > last_seq + 1:
-            missing = f"seq {last_seq + 1}..{event.seq - 1}"
-            self.flag(event, "removed", f"event(s) before this one are missing ({missing})")
-        elif not content_ok:
+        if not content_ok:
             return  # already reported as altered; its link says nothing more
-        elif event.prev_hash in self.recent and self.recent[event.prev_hash] < last_seq:
-            anchor = self.recent[event.prev_hash]
+        anchor = self.recent.get(event.prev_hash)
+        if anchor is not None and anchor < self.last.seq:
             for intruder in self.since_link:
                 if intruder.seq > anchor:
                     self.flag(intruder, "inserted", f"not in the chain after seq {anchor}")
-        elif self.last is not None:
+        elif self.last is not _START:
             # The successor is intact but does not point here: this row replaced the original.
             self.flag(self.last, "inserted", "the next event does not point to it")
         else:
             self.flag(event, "altered", "link to the previous event was changed")
 
-    def flag(self, event: ConsentEvent, problem: str, detail: str) -> None:
-        self.problems.append(ChainProblem(event.event_id, event.seq, problem, detail))
+    def advance(self, link: _Link) -> None:
+        self.since_link = [*self.since_link[-64:], link]
+        self.recent[link.hash] = link.seq
+        if len(self.recent) > _RECENT_HASHES:
+            self.recent.popitem(last=False)
+        self.last = link
 
-    def step(self, event: ConsentEvent) -> None:
-        self.count += 1
-        self.check_link(event, self.check_content(event))
-        self.since_link = [*self.since_link[-64:], event]
-        self.remember(event)
-        self.last = event
+    def step(self, event: ConsentEvent | UnreadableEvent) -> None:
+        if isinstance(event, UnreadableEvent):
+            # Its stored hashes still link the chain, so the events around it verify.
+            self.flag(event, "altered", f"unreadable: {event.detail}")
+            self.check_gap(event.seq, event.event_id)
+        else:
+            self.check_link(event, self.check_content(event))
+        self.advance(_Link(event.seq, event.event_id, event.hash))
 
 
 def _check_head(walk: _Walk, head: ChainHead) -> None:
     last = walk.last
-    last_seq = last.seq if last is not None else 0
-    last_hash = last.hash if last is not None else GENESIS_HASH
-    if last_seq > head.last_seq:
-        for event in walk.since_link:
-            if event.seq > head.last_seq:
-                walk.flag(event, "inserted", "after the recorded end of the chain")
-    elif last_seq < head.last_seq or last_hash != head.last_hash:
+    if last.seq > head.last_seq:
+        for link in walk.since_link:
+            if link.seq > head.last_seq:
+                walk.flag(link, "inserted", "after the recorded end of the chain")
+    elif last.seq < head.last_seq or last.hash != head.last_hash:
         walk.problems.append(
             ChainProblem(
                 "-",
-                head.last_seq,
+                last.seq + 1,
                 "removed",
-                f"chain should end at seq {head.last_seq}; it ends at seq {last_seq}",
+                f"chain should end at seq {head.last_seq}; it ends at seq {last.seq}",
             )
         )
 
 
-def verify_chain(events: Iterable[ConsentEvent], head: ChainHead) -> list[ChainProblem]:
+def verify_chain(
+    events: Iterable[ConsentEvent | UnreadableEvent], head: ChainHead
+) -> list[ChainProblem]:
     """Every altered, inserted or removed event, walking ``events`` in seq order."""
     walk = _Walk()
     for event in events:
         walk.step(event)
     _check_head(walk, head)
-    for customer in sorted(walk.erased_customers - walk.erasures):
-        walk.problems.append(
-            ChainProblem(
-                "-", 0, "altered", f"customer {customer} has blanked events but no erasure event"
-            )
-        )
+    for event in walk.erased_events:
+        if event.customer_id not in walk.erasures:
+            walk.flag(event, "altered", "marked erased, but its customer has no erasure event")
     return walk.problems
 
 

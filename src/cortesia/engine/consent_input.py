@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cortesia.domain.consent import EVIDENCE_FIELDS, LAWFUL_BASES, NewConsentEvent
 from cortesia.domain.preferences import validate_preference_values
@@ -20,6 +20,8 @@ from cortesia.engine.instants import parse_instant
 from cortesia.errors import BatchValidationError, FieldProblem, ValidationError
 
 MAX_BATCH = 10_000
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+MAX_EVIDENCE_TEXT = 4_000
 _FIELDS = frozenset(
     {
         "customer_id",
@@ -58,7 +60,7 @@ def _evidence(value: object) -> dict[str, str]:
     if value is None:
         return {}
     if isinstance(value, str):
-        return {"text": value}
+        value = {"text": value}
     if not isinstance(value, Mapping):
         raise ValidationError("evidence", value, "must be text or an object")
     evidence: dict[str, str] = {}
@@ -67,8 +69,10 @@ def _evidence(value: object) -> dict[str, str]:
             raise ValidationError(
                 f"evidence.{key}", item, f"unknown evidence field; use {', '.join(EVIDENCE_FIELDS)}"
             )
-        if not isinstance(item, str):
-            raise ValidationError(f"evidence.{key}", item, "must be text")
+        if not isinstance(item, str) or len(item) > MAX_EVIDENCE_TEXT:
+            raise ValidationError(
+                f"evidence.{key}", item, f"must be text of at most {MAX_EVIDENCE_TEXT} characters"
+            )
         evidence[str(key)] = item
     return evidence
 
@@ -121,6 +125,11 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
     kind = parse_kind(str(data.get("kind") or ""))
     raw_at = data.get("occurred_at")
     occurred_at = now if raw_at in (None, "") else parse_instant(raw_at, "occurred_at")
+    if occurred_at > now + MAX_CLOCK_SKEW:
+        # A future-dated statement would outrank withdrawals made before it happens.
+        raise ValidationError(
+            "occurred_at", raw_at, "is in the future; events record what already happened"
+        )
     jurisdiction = _text(data, "jurisdiction", required=False, limit=6)
     return NewConsentEvent(
         customer_id=str(customer_id),

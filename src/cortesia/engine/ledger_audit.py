@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cortesia.domain.consent import ConsentEvent
-from cortesia.domain.ledger import ChainProblem, verify_chain
+from cortesia.domain.ledger import ChainProblem, UnreadableEvent, verify_chain
 from cortesia.engine.ports import Store
 
 
@@ -27,7 +27,7 @@ def verify_ledger(store: Store) -> VerificationReport:
     head = store.chain_head()
     counted = 0
 
-    def counting() -> Iterator[ConsentEvent]:
+    def counting() -> Iterator[ConsentEvent | UnreadableEvent]:
         nonlocal counted
         for event in store.iter_events():
             counted += 1

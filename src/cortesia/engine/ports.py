@@ -14,7 +14,7 @@ from typing import Protocol
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
-from cortesia.domain.ledger import ChainHead
+from cortesia.domain.ledger import ChainHead, UnreadableEvent
 
 
 class Clock(Protocol):
@@ -46,7 +46,7 @@ class ConsentLedger(Protocol):
         """Events of one customer that occurred at or before ``until`` (all when None)."""
         ...
 
-    def iter_events(self) -> Iterator[ConsentEvent]:
+    def iter_events(self) -> Iterator[ConsentEvent | UnreadableEvent]:
         """Every event in recording (seq) order."""
         ...
 
@@ -58,8 +58,13 @@ class ConsentLedger(Protocol):
 class CustomerStore(Protocol):
     """Customers and the workspace's attribute schema."""
 
-    def upsert_customers(self, customers: Sequence[Customer]) -> UpsertCounts:
-        """Create or replace customers by id, all or none."""
+    def upsert_customers(
+        self,
+        customers: Sequence[Customer],
+        new_types: Mapping[str, AttributeType] | None = None,
+    ) -> UpsertCounts:
+        """Create or replace customers by id and record ``new_types`` (attribute names first
+        seen in them; known names keep their type), all in one transaction or none of it."""
         ...
 
     def get_customer(self, customer_id: str) -> Customer | None: ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -101,22 +101,47 @@ def event_from_row(row: Sequence[Any]) -> ConsentEvent:
     )
 
 
-def _attribute_text(value: AttributeValue) -> object:
-    return value.isoformat() if isinstance(value, date) else value
+_escaped = json.encoder.encode_basestring_ascii
+
+
+def _date_text(value: object) -> str:
+    # Only called for what JSON has no type for; of attribute values, that is a date.
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not an attribute value")
+
+
+def _attribute_encoder() -> Callable[[Mapping[str, AttributeValue]], str]:
+    """The text ``_dumps`` gives for an attribute map, dates as ISO text, at half the cost.
+
+    ``JSONEncoder.encode`` builds a new C encoder on every call, which costs as much as
+    encoding a map of twenty attributes; here one is built once and reused (no
+    circularity check: attribute values are scalars).
+    """
+    try:
+        from _json import make_encoder
+    except ImportError:  # not CPython: the public encoder writes the same text
+        return json.JSONEncoder(separators=(",", ":"), default=_date_text).encode
+    chunks = make_encoder(None, _date_text, _escaped, None, ":", ",", False, False, True)
+    return lambda data: "".join(chunks(data, 0))
+
+
+_dump_attributes = _attribute_encoder()
+
+
+def _text_list(items: Sequence[str]) -> str:
+    """``dump_list`` for texts, without building an encoder per call."""
+    return "[" + ",".join(map(_escaped, items)) + "]" if items else _EMPTY_LIST
 
 
 def customer_row(customer: Customer) -> tuple[object, ...]:
     """A customer as a row of ``customers`` (column order of the table)."""
     attributes = customer.attributes
-    if attributes:
-        attributes_text = _dumps({k: _attribute_text(v) for k, v in attributes.items()})
-    else:
-        attributes_text = _EMPTY_MAP
     return (
         customer.customer_id, customer.country, customer.subdivision, customer.time_zone,
-        dump_list(customer.time_zone_candidates), customer.language,
-        dump_list(customer.phones), dump_list(customer.emails), dump_list(customer.push_ids),
-        attributes_text,
+        _text_list(customer.time_zone_candidates), customer.language,
+        _text_list(customer.phones), _text_list(customer.emails), _text_list(customer.push_ids),
+        _dump_attributes(attributes) if attributes else _EMPTY_MAP,
     )
 
 

@@ -49,21 +49,31 @@ def _on_sqlite_begin(connection: sa.Connection) -> None:
 
 def create(url: str) -> sa.Engine:
     """An engine for ``url``, with SQLite's pragmas and transaction hooks installed."""
-    try:
-        parsed = make_url(url)
-    except sa.exc.ArgumentError as error:
-        raise StoreError(f"not a database URL: {url!r} ({error})") from None
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _on_sqlite_connect)
         sa.event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return sa.create_engine(parsed, pool_pre_ping=False)
+    try:
+        return sa.create_engine(parsed, pool_pre_ping=False)
+    except (sa.exc.ArgumentError, ImportError) as error:
+        # An unknown dialect or a driver that is not installed (e.g. psycopg without the extra).
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open {shown}: {error}") from None
+
+
+def parse_url(url: str) -> sa.URL:
+    """The parsed store URL, or a StoreError saying it is not one."""
+    try:
+        return make_url(url)
+    except sa.exc.ArgumentError as error:
+        raise StoreError(f"not a database URL: {url!r} ({error})") from None
 
 
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL, or None for other databases and in-memory SQLite."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(str(parsed.database))

@@ -13,8 +13,8 @@ from cortesia.adapters.sql.codec import event_from_row, event_ids, event_row, to
 from cortesia.adapters.sql.connection import driver, guarded
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements, copy_events_sql
 from cortesia.adapters.sql.tables import consent_events
-from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
-from cortesia.domain.ledger import ChainHead, seal
+from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
+from cortesia.domain.ledger import ChainHead, UnreadableEvent, seal
 from cortesia.errors import StoreError, ValidationError
 
 STREAM_CHUNK = 5_000
@@ -34,6 +34,15 @@ def _utc_draft(draft: NewConsentEvent) -> NewConsentEvent:
         return draft
     until = None if draft.until is None else _utc(draft.until, "until")
     return replace(draft, occurred_at=_utc(draft.occurred_at, "occurred_at"), until=until)
+
+
+def _decoded_or_unreadable(row: Sequence[Any]) -> ConsentEvent | UnreadableEvent:
+    """The event in ``row``, or what can be told of a row edited into nonsense."""
+    try:
+        return event_from_row(row)
+    except (TypeError, ValueError, KeyError) as error:
+        seq = row[0] if isinstance(row[0], int) else -1
+        return UnreadableEvent(seq, str(row[1]), str(row[17]), str(row[18]), str(error))
 
 
 class SqlLedger:
@@ -94,6 +103,7 @@ class SqlLedger:
         for draft in drafts:
             original = known.get((draft.customer_id, draft.idempotency_key))
             if original is not None:
+                check_replay(original, draft)
                 results.append(AppendResult(original, created=False))
                 continue
             seq += 1
@@ -135,16 +145,23 @@ class SqlLedger:
                 cursor.close()
             finally:
                 raw.close()
-        return [event_from_row(row) for row in rows]
+        try:
+            return [event_from_row(row) for row in rows]
+        except (TypeError, ValueError, KeyError) as error:
+            # Fail closed: a consent state built from a damaged row could allow a contact.
+            raise StoreError(
+                f"a consent event of customer {customer_id!r} cannot be read ({error}); "
+                "run `cortesia ledger verify`"
+            ) from None
 
-    def iter_events(self) -> Iterator[ConsentEvent]:
+    def iter_events(self) -> Iterator[ConsentEvent | UnreadableEvent]:
         """Every event in seq order, streamed in chunks from one read snapshot."""
         query = sa.select(consent_events).order_by(consent_events.c.seq)
         with guarded(self._engine, "read the ledger"), self._engine.connect() as connection:
             streaming = connection.execution_options(stream_results=True, yield_per=STREAM_CHUNK)
             with streaming.begin():
                 for row in streaming.execute(query):
-                    yield event_from_row(row)
+                    yield _decoded_or_unreadable(row)
 
     def chain_head(self) -> ChainHead:
         with guarded(self._engine, "read the chain head"), self._engine.connect() as connection:

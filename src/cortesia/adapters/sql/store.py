@@ -23,7 +23,7 @@ from cortesia.adapters.sql.tables import (
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
-from cortesia.domain.ledger import ChainHead
+from cortesia.domain.ledger import ChainHead, UnreadableEvent
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError, StoreError
 
@@ -87,7 +87,7 @@ class SqlStore:
     def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
         return self._ledger.events_of(customer_id, until)
 
-    def iter_events(self) -> Iterator[ConsentEvent]:
+    def iter_events(self) -> Iterator[ConsentEvent | UnreadableEvent]:
         return self._ledger.iter_events()
 
     def chain_head(self) -> ChainHead:
