@@ -175,7 +175,9 @@ class _Walk:
         self.erased_events: list[ConsentEvent] = []
         self.erasures: set[str] = set()
 
-    def flag(self, link: _Link | ConsentEvent, problem: str, detail: str) -> None:
+    def flag(
+        self, link: _Link | ConsentEvent | UnreadableEvent, problem: str, detail: str
+    ) -> None:
         self.problems.append(ChainProblem(link.event_id, link.seq, problem, detail))
 
     def check_content(self, event: ConsentEvent) -> bool:
