@@ -54,7 +54,8 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     db_path = tmp_path / "ws" / "cortesia.db"
     monkeypatch.setenv("CORTESIA_DATABASE_URL", f"sqlite:///{db_path}")
     monkeypatch.setenv("CORTESIA_WORKSPACE_DIR", str(tmp_path / "ws"))
-    monkeypatch.setenv("COLUMNS", "200")  # Rich tables keep each cell on one line
+    # Output goes to a pipe here, as in scripts: tables must not depend on a terminal's width.
+    monkeypatch.delenv("COLUMNS", raising=False)
     runner = Cli(CliRunner(), db_path)
     runner.ok("init")
     yield runner

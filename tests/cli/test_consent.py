@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.cli.conftest import Cli, one_line
+from tests.cli.conftest import EXAMPLES, Cli, one_line
+
+from cortesia.domain.consent import LAWFUL_BASES
+from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 
 OPT_IN = ("consent", "record", "--customer", "C1", "--channel", "email", "--purpose",
           "marketing", "--kind", "opt_in", "--source", "web",
@@ -104,9 +107,37 @@ def test_instant_without_offset_is_refused(cli: Cli) -> None:
     assert "needs a UTC offset" in one_line(result.stderr)
 
 
-def test_missing_required_option_is_a_usage_error(cli: Cli) -> None:
-    result = cli("consent", "record", "--customer", "C1")
+def test_missing_source_is_one_line_naming_it_with_its_values_and_where_help_is(cli: Cli) -> None:
+    result = cli("consent", "record", "--customer", "C1", "--channel", "email", "--purpose",
+                 "marketing", "--kind", "opt_in")
     assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert line.startswith("error: missing option --source (where the consent was collected: ")
+    assert all(source.value in line for source in Source)
+    assert line.endswith("see cortesia consent record --help")
+    assert "Usage:" not in result.output
+    assert result.stdout == ""
+
+
+def test_record_help_lists_exactly_what_the_validators_accept(cli: Cli) -> None:
+    shown = " ".join(cli.ok("consent", "record", "--help").stdout.split())
+    for option, values in (("--source SOURCE", Source), ("--channel CHANNEL", Channel),
+                           ("--kind KIND", ConsentKind), ("--lawful-basis BASIS", LAWFUL_BASES)):
+        described = shown.split(option, 1)[1].split(" --", 1)[0]
+        assert all(str(value) in described for value in values), option
+    until = shown.split("--until INSTANT", 1)[1].split(" --", 1)[0]
+    assert "end of the snooze" in until.lower() and "only with" in until
+
+
+def test_reused_key_with_a_different_statement_is_one_line_naming_the_key(cli: Cli) -> None:
+    cli.ok(*OPT_IN)
+    other = [*OPT_IN]
+    other[other.index("opt_in")] = "opt_out"
+    result = cli(*other)
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert "idempotency_key='signup-C1'" in line and "use a new key" in line
+    assert len(cli.json("consent", "history", "C1")["events"]) == 1
 
 
 def test_proof_lists_deciding_events_with_receipt_fields(cli: Cli) -> None:
@@ -131,19 +162,30 @@ def test_history_lists_events_in_the_order_they_occurred(cli: Cli) -> None:
 
 
 def test_link_prints_the_url_and_both_unsubscribe_headers(cli: Cli) -> None:
-    lines = cli.ok("consent", "link", "C1", "--channel", "email", "--purpose",
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    lines = cli.ok("consent", "link", "C001", "--channel", "email", "--purpose",
                    "marketing").stdout.splitlines()
     url = lines[0]
     assert url.startswith("http://127.0.0.1:8000/u/")
     assert lines[1:] == [f"List-Unsubscribe: <{url}>",
                          "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
-    linked = cli.json("consent", "link", "C1")
+    linked = cli.json("consent", "link", "C001")
     assert linked["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert linked["url"].startswith("http://127.0.0.1:8000/u/")
     assert linked["expires_at"]
 
 
 def test_link_for_an_unknown_channel_is_refused(cli: Cli) -> None:
-    result = cli("consent", "link", "C1", "--channel", "pigeon")
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    result = cli("consent", "link", "C001", "--channel", "pigeon")
     assert result.exit_code == 2
     assert "channel" in one_line(result.stderr)
+
+
+def test_link_for_an_unknown_customer_is_one_line_and_exit_1_like_other_lookups(
+    cli: Cli,
+) -> None:
+    result = cli("consent", "link", "nobody", "--channel", "email")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == "error: customer 'nobody' not found"
+    assert result.stdout == ""

@@ -102,3 +102,33 @@ def test_erase_removes_the_customer_and_the_ledger_still_verifies(cli: Cli) -> N
     state = cli.json("consent", "show", "C005")
     assert {e["status"] for e in state["consent"]} == {"opted_out"}
     assert "203.0.113.5" not in str(cli.sql("SELECT evidence FROM consent_events"))
+
+
+def test_list_table_says_where_the_next_page_starts_only_when_there_is_one(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    first = cli.ok("customers", "list", "--limit", "2").stdout.splitlines()
+    assert first[-1] == "showing 2; more after C002: --after C002"
+    last = cli.ok("customers", "list", "--limit", "2", "--after", "C004").stdout
+    assert "C006" in last and "more after" not in last
+    assert cli.json("customers", "list", "--limit", "2", "--after", "C004")["next_after"] is None
+    assert cli.json("customers", "list", "--limit", "3")["next_after"] == "C003"
+
+
+def test_piped_tables_keep_every_cell_whole_on_one_line(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    listed = cli.ok("customers", "list").stdout.splitlines()
+    shown = cli.json("customers", "list")["customers"]
+    for customer in shown:
+        cells = [f"{customer['customer_id']} ", customer["time_zone"],
+                 *customer["phones"], *customer["emails"]]
+        assert any(all(cell in line for cell in cells) for line in listed), cells
+    recorded = cli.json("consent", "record", "-c", "C001", "--channel", "email", "--purpose",
+                        "music_video_offers", "--kind", "opt_in", "--source", "web")
+    event_id = recorded["event"]["event_id"]
+    state = cli.ok("consent", "show", "C001").stdout.splitlines()
+    assert any("music_video_offers" in line and event_id in line for line in state)
+    cli.ok("keys", "create", "--scope", "consent:read", "--scope", "customers:write",
+           "--name", "crm-nightly-export")
+    keys = cli.ok("keys", "list").stdout.splitlines()
+    assert any("crm-nightly-export" in line and "consent:read, customers:write" in line
+               for line in keys)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from tests.cli.conftest import Cli
 
+from cortesia.cli.ledger import problem_line
+from cortesia.domain.ledger import ChainProblem
+
 
 def _record_three(cli: Cli) -> list[str]:
     ids = []
@@ -28,7 +31,9 @@ def test_verify_names_an_event_altered_by_hand_and_exits_1(cli: Cli) -> None:
     assert ids[1] in result.stdout and "altered" in result.stdout
     plain = cli("ledger", "verify")
     assert plain.exit_code == 1
-    assert f"altered: event {ids[1]}" in plain.stdout
+    assert f"altered  seq 2  event {ids[1]}: fields differ from what was recorded" in (
+        plain.stdout.splitlines()
+    )
     assert "Ledger BROKEN: 1 problem(s) in 3 event(s)" in plain.stdout
 
 
@@ -37,4 +42,17 @@ def test_verify_reports_a_removed_event(cli: Cli) -> None:
     cli.sql("DELETE FROM consent_events WHERE event_id = ?", ids[0])
     result = cli("ledger", "verify")
     assert result.exit_code == 1
-    assert "removed" in result.stdout
+    assert result.stdout.splitlines()[0] == f"removed  seq 1: seq 1 missing before event {ids[1]}"
+
+
+def test_each_kind_of_problem_reads_as_one_aligned_line() -> None:
+    lines = [
+        problem_line(ChainProblem("e3", 3, "altered", "fields differ from what was recorded")),
+        problem_line(ChainProblem("-", 4, "removed", "seq 4 missing before event e5")),
+        problem_line(ChainProblem("e7", 7, "inserted", "not in the chain after seq 6")),
+    ]
+    assert lines == [
+        "altered  seq 3  event e3: fields differ from what was recorded",
+        "removed  seq 4: seq 4 missing before event e5",
+        "inserted seq 7  event e7: not in the chain after seq 6",
+    ]

@@ -8,8 +8,10 @@ import pytest
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.consent import consent_state
+from cortesia.domain.customers import Customer
 from cortesia.domain.vocabulary import Channel, ConsentStatus
 from cortesia.engine.hub import Engine
+from cortesia.errors import ValidationError
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -28,6 +30,12 @@ def record(engine: Engine, days: float, **fields: object) -> str:
 def status(engine: Engine, channel: str, purpose: str, days: float) -> ConsentStatus:
     at = T0 + timedelta(days=days)
     return engine.consent.status("C1", Channel(channel), purpose, at).status
+
+
+def test_an_erasure_cannot_be_posted_as_an_event(engine: Engine) -> None:
+    with pytest.raises(ValidationError) as caught:
+        record(engine, 0, channel="all", purpose="all", kind="erasure")
+    assert caught.value.problem.field == "kind"
 
 
 def test_no_event_means_unknown(engine: Engine) -> None:
@@ -80,7 +88,13 @@ def test_newer_opt_in_ends_a_snooze_early(engine: Engine) -> None:
 
 
 def test_erasure_is_final_even_against_a_later_opt_in(engine: Engine) -> None:
-    record(engine, 0, channel="all", purpose="all", kind="erasure")
+    engine.store.upsert_customers([Customer("C1", "ES", "Europe/Madrid")])
+    clock = engine.clock
+    assert isinstance(clock, FrozenClock)
+    later = clock.now()
+    clock.set(T0)
+    engine.erase("C1")
+    clock.set(later)
     record(engine, 1, channel="sms", purpose="marketing", kind="opt_in")
     assert status(engine, "sms", "marketing", 2) is ConsentStatus.OPTED_OUT
     assert status(engine, "voice", "service", 2) is ConsentStatus.OPTED_OUT

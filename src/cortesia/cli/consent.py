@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from cortesia.cli.context import engine_of
-from cortesia.cli.options import AtOption, JsonOption, command_group
+from cortesia.cli.options import (
+    INSTANT_HELP,
+    KIND_HELP,
+    LAWFUL_BASIS_HELP,
+    SOURCE_HELP,
+    AtOption,
+    ChannelOption,
+    CustomerArg,
+    JsonOption,
+    PurposeOption,
+    command_group,
+)
 from cortesia.cli.output import emit_json, say, table, view_rows
 from cortesia.domain.consent import EVIDENCE_FIELDS
 from cortesia.engine.instants import iso, parse_instant
@@ -20,12 +31,27 @@ _STATE_COLUMNS = ("channel", "purpose", "status", "since", "until", "event_id")
 _EVENT_COLUMNS = ("seq", "occurred_at", "channel", "purpose", "kind", "until", "source",
                   "event_id")
 
-CustomerOption = Annotated[str, typer.Option("--customer", "-c", help="Customer id.")]
-CustomerArg = Annotated[str, typer.Argument(metavar="CUSTOMER", help="Customer id.")]
-ChannelOption = Annotated[str, typer.Option(help="sms, email, voice, push, whatsapp, in_app, "
-                                                 "mail or all.")]
-PurposeOption = Annotated[str, typer.Option(help="marketing, service, third_party, profiling, "
-                                                 "all or a topic (snake_case).")]
+CustomerOption = Annotated[str, typer.Option("--customer", "-c", metavar="CUSTOMER",
+                                            help="Customer id.")]
+KindOption = Annotated[str, typer.Option(metavar="KIND", help=KIND_HELP)]
+SourceOption = Annotated[str, typer.Option(metavar="SOURCE", help=SOURCE_HELP)]
+UntilOption = Annotated[str | None, typer.Option(
+    metavar="INSTANT", help=f"End of the snooze (only with --kind snooze): {INSTANT_HELP}.")]
+EvidenceOption = Annotated[list[str] | None, typer.Option(
+    metavar="EVIDENCE",
+    help=f"Free text, or FIELD=VALUE with FIELD one of {', '.join(EVIDENCE_FIELDS[1:])}; "
+         "repeatable.")]
+OccurredOption = Annotated[str | None, typer.Option(
+    "--at", metavar="INSTANT", help=f"When it happened, {INSTANT_HELP}; now if not given.")]
+KeyOption = Annotated[str | None, typer.Option(
+    metavar="KEY", help="Idempotency key; a replay with the same key changes nothing.")]
+BasisOption = Annotated[str | None, typer.Option(metavar="BASIS", help=LAWFUL_BASIS_HELP)]
+JurisdictionOption = Annotated[str | None, typer.Option(
+    metavar="JURISDICTION", help="Country or subdivision code, e.g. ES, US-FL.")]
+ActorOption = Annotated[str | None, typer.Option(metavar="ACTOR", help="Who recorded it.")]
+ValueOption = Annotated[list[str] | None, typer.Option(
+    metavar="NAME=VALUE",
+    help="A preference value (only with --kind preference), e.g. max_per_week=2; repeatable.")]
 
 
 def _pairs(items: list[str], field: str) -> dict[str, object]:
@@ -65,22 +91,16 @@ def record(
     customer: CustomerOption,
     channel: ChannelOption,
     purpose: PurposeOption,
-    kind: Annotated[str, typer.Option(help="opt_in, opt_out, snooze, preference, "
-                                           "double_opt_in_confirmed.")],
-    source: Annotated[str, typer.Option(help="web, app, call_centre, pos, invoice, "
-                                             "sms_keyword, api or import.")],
-    until: Annotated[str | None, typer.Option(help="End of a snooze (ISO 8601).")] = None,
-    evidence: Annotated[list[str] | None, typer.Option(
-        help="Text, or url=/recording_id=/ip=/user_agent=/notice_version=; repeatable.")] = None,
-    at: Annotated[str | None, typer.Option(help="When it happened (ISO 8601); now if not given.")]
-    = None,
-    key: Annotated[str | None, typer.Option(help="Idempotency key; a replay changes nothing.")]
-    = None,
-    lawful_basis: Annotated[str | None, typer.Option(help="e.g. consent, contract.")] = None,
-    jurisdiction: Annotated[str | None, typer.Option(help="e.g. ES, US-FL.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Who recorded it.")] = None,
-    value: Annotated[list[str] | None, typer.Option(
-        help="Preference value key=value (e.g. max_per_week=2); repeatable.")] = None,
+    kind: KindOption,
+    source: SourceOption,
+    until: UntilOption = None,
+    evidence: EvidenceOption = None,
+    at: OccurredOption = None,
+    key: KeyOption = None,
+    lawful_basis: BasisOption = None,
+    jurisdiction: JurisdictionOption = None,
+    actor: ActorOption = None,
+    value: ValueOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Append one consent event to the ledger."""
@@ -101,7 +121,10 @@ def record(
 
 def show(ctx: typer.Context, customer: CustomerArg, at: AtOption = None,
          as_json: JsonOption = False) -> None:
-    """Consent of every channel × purpose with an event, now or as of --at."""
+    """Show a customer's consent, now or as of --at.
+
+    One row per channel × purpose that has any event.
+    """
     with engine_of(ctx) as engine:
         view = snapshot_view(engine.consent.state(customer, _at(at)))
     if as_json:
@@ -115,7 +138,10 @@ def show(ctx: typer.Context, customer: CustomerArg, at: AtOption = None,
 
 def proof(ctx: typer.Context, customer: CustomerArg, at: AtOption = None,
           as_json: JsonOption = False) -> None:
-    """A consent receipt: the state and every event behind it."""
+    """Export the proof of consent (a receipt).
+
+    The state now or as of --at, and every event behind it.
+    """
     with engine_of(ctx) as engine:
         view = proof_view(engine.consent.proof(customer, _at(at)))
     if as_json:
@@ -126,7 +152,7 @@ def proof(ctx: typer.Context, customer: CustomerArg, at: AtOption = None,
 
 
 def history(ctx: typer.Context, customer: CustomerArg, as_json: JsonOption = False) -> None:
-    """Every consent event of a customer, in the order they occurred."""
+    """List every consent event, oldest first."""
     with engine_of(ctx) as engine:
         views = [event_view(e) for e in engine.consent.history(customer)]
     if as_json:
@@ -137,7 +163,10 @@ def history(ctx: typer.Context, customer: CustomerArg, as_json: JsonOption = Fal
 
 def link(ctx: typer.Context, customer: CustomerArg, channel: ChannelOption = "email",
          purpose: PurposeOption = "marketing", as_json: JsonOption = False) -> None:
-    """A signed one-click unsubscribe link and its two e-mail headers (RFC 8058)."""
+    """Print a one-click unsubscribe link.
+
+    A signed, expiring link and the two e-mail headers that carry it (RFC 8058).
+    """
     with engine_of(ctx) as engine:
         made = engine.unsubscribe.link(customer, channel, purpose)
     if as_json:
@@ -152,6 +181,6 @@ def link(ctx: typer.Context, customer: CustomerArg, channel: ChannelOption = "em
 def build() -> typer.Typer:
     """The ``consent`` command group."""
     return command_group(
-        "Record consent and read it back, now or as of any instant.",
+        "Record consent and read it back.\n\nNow or as of any past instant, with proof.",
         {"record": record, "show": show, "proof": proof, "history": history, "link": link},
     )

@@ -12,9 +12,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cortesia.cli.context import engine_of
-from cortesia.cli.options import JsonOption, command_group
+from cortesia.cli.options import CustomerArg, JsonOption, command_group
 from cortesia.cli.output import BAD_INPUT, emit_json, err, fail, say, table, view_rows
-from cortesia.engine.customers import customer_view
+from cortesia.engine.customers import MAX_LIST, customer_view
 
 _LIST_COLUMNS = ("customer_id", "country", "subdivision", "time_zone", "language", "phones",
                  "emails")
@@ -33,13 +33,17 @@ def _progress_bar() -> Iterator[Progress]:
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet file of customers.")],
-    mapping: Annotated[
-        Path | None, typer.Option(help="Mapping file for layouts other than the canonical one.")
-    ] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE",
+                                         help="CSV or Parquet file of customers.")],
+    mapping: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Mapping file (TOML) for layouts other than the canonical one.")]
+    = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import (upsert) customers; a file with any bad row is rejected whole."""
+    """Import customers from a CSV or Parquet file.
+
+    Rows are upserted by customer_id; a file with any bad row is rejected whole.
+    """
     with engine_of(ctx) as engine, _progress_bar() as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
         report = engine.customers.import_file(
@@ -57,25 +61,36 @@ def import_(
 
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many customers.")] = 50,
-    after: Annotated[str | None, typer.Option(help="Start after this customer id.")] = None,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, max=MAX_LIST,
+                                       help="How many customers per page.")] = 50,
+    after: Annotated[str | None, typer.Option(
+        metavar="CUSTOMER", help="Start after this customer id (the next page).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Customers in id order, a page at a time."""
+    """List customers in id order, a page at a time."""
     with engine_of(ctx) as engine:
-        views = [customer_view(c) for c in engine.customers.list(limit=limit, after=after)]
+        page = engine.customers.list(limit=limit, after=after)
+        # A full page may be the last one: peek one further so "more" is never a false promise.
+        last = page[-1].customer_id if len(page) == limit else None
+        next_after = last if last and engine.customers.list(limit=1, after=last) else None
+    views = [customer_view(c) for c in page]
     if as_json:
-        emit_json({"customers": views, "next_after": views[-1]["customer_id"] if views else None})
+        emit_json({"customers": views, "next_after": next_after})
         return
     table(f"{len(views)} customer(s)", _LIST_COLUMNS, view_rows(views, _LIST_COLUMNS))
+    if next_after is not None:
+        say(f"showing {len(views)}; more after {next_after}: --after {next_after}")
 
 
 def show(
     ctx: typer.Context,
-    customer_id: Annotated[str, typer.Argument(metavar="ID")],
+    customer_id: CustomerArg,
     as_json: JsonOption = False,
 ) -> None:
-    """One stored customer, with any contact point on the suppression list."""
+    """Show one stored customer.
+
+    Contact points on the erasure suppression list are marked as suppressed.
+    """
     with engine_of(ctx) as engine:
         customer = engine.customers.get(customer_id)
         view = customer_view(customer, engine.customers.suppressed_points(customer))
@@ -88,12 +103,16 @@ def show(
 
 def erase(
     ctx: typer.Context,
-    customer_id: Annotated[str, typer.Argument(metavar="ID")],
+    customer_id: CustomerArg,
     yes: Annotated[bool, typer.Option("--yes", help="Erase without asking.")] = False,
-    actor: Annotated[str | None, typer.Option(help="Who asked for the erasure.")] = None,
+    actor: Annotated[str | None, typer.Option(metavar="ACTOR",
+                                              help="Who asked for the erasure.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Erase a customer's data; their contact points stay suppressed for good."""
+    """Erase a customer's personal data for good.
+
+    Their consent events stay (blanked) and their contact points stay suppressed.
+    """
     if not yes:
         if not sys.stdin.isatty():
             raise fail("customers erase needs --yes when input is not a terminal", BAD_INPUT)

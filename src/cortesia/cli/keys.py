@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from cortesia.cli.context import engine_of
-from cortesia.cli.options import JsonOption, command_group
+from cortesia.cli.options import SCOPE_HELP, JsonOption, command_group
 from cortesia.cli.output import emit_json, err, say, table, view_rows
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.engine.instants import iso
@@ -23,13 +23,15 @@ def _key_view(record: ApiKeyRecord) -> dict[str, Any]:
 
 def create(
     ctx: typer.Context,
-    scope: Annotated[list[str], typer.Option(
-        help="consent:read, consent:write, customers:read, customers:write, decide or admin; "
-             "repeatable.")],
-    name: Annotated[str, typer.Option(help="A label to recognise the key by.")] = "",
+    scope: Annotated[list[str], typer.Option(metavar="SCOPE", help=SCOPE_HELP)],
+    name: Annotated[str, typer.Option(metavar="NAME",
+                                      help="A label to recognise the key by.")] = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Create a key; its secret is printed now and never again."""
+    """Create an API key; its secret shows once.
+
+    The secret is printed now and never again; only its hash is stored.
+    """
     with engine_of(ctx) as engine:
         issued = engine.access.create(scope, name=name)
     if as_json:
@@ -42,7 +44,7 @@ def create(
 
 
 def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Every key (never the secrets)."""
+    """List every key (never the secrets)."""
     with engine_of(ctx) as engine:
         views = [_key_view(r) for r in engine.access.list()]
     if as_json:
@@ -51,7 +53,8 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     table(f"{len(views)} API key(s)", _COLUMNS, view_rows(views, _COLUMNS))
 
 
-def revoke(ctx: typer.Context, key_id: Annotated[str, typer.Argument(metavar="ID")],
+def revoke(ctx: typer.Context,
+           key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="Id of the key.")],
            as_json: JsonOption = False) -> None:
     """Revoke a key at once."""
     with engine_of(ctx) as engine:

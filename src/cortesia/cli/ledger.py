@@ -7,24 +7,35 @@ import typer
 from cortesia.cli.context import engine_of
 from cortesia.cli.options import JsonOption, command_group
 from cortesia.cli.output import FAILURE, emit_json, say
+from cortesia.domain.ledger import ChainProblem
+
+_NO_EVENT = "-"  # a removed event has no row left to name
+
+
+def problem_line(problem: ChainProblem) -> str:
+    """One problem as a line that lines up with the others: kind, seq, event, detail."""
+    event = "" if problem.event_id == _NO_EVENT else f"  event {problem.event_id}"
+    return f"{problem.problem:<8} seq {problem.seq}{event}: {problem.detail}"
 
 
 def verify(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Walk the hash chain; report every altered, inserted or removed event (exit 1 if any)."""
+    """Verify the ledger's hash chain.
+
+    Reports every altered, inserted or removed event; exits 1 if there is any.
+    """
     with engine_of(ctx) as engine:
         report = engine.verify_ledger()
-    problems = [{"event_id": p.event_id, "seq": p.seq, "problem": p.problem, "detail": p.detail}
-                for p in report.problems]
     if as_json:
         emit_json({"intact": report.intact, "events_checked": report.events_checked,
-                   "problems": problems})
+                   "problems": [{"event_id": p.event_id, "seq": p.seq, "problem": p.problem,
+                                 "detail": p.detail} for p in report.problems]})
     elif report.intact:
         say(f"Ledger intact: {report.events_checked} event(s) verified.", "green")
     else:
-        for p in problems:
-            say(f"{p['problem']}: event {p['event_id']} (seq {p['seq']}): {p['detail']}", "red")
-        say(f"Ledger BROKEN: {len(problems)} problem(s) in {report.events_checked} event(s).",
-            "bold red")
+        for problem in report.problems:
+            say(problem_line(problem), "red")
+        say(f"Ledger BROKEN: {len(report.problems)} problem(s) in {report.events_checked} "
+            "event(s).", "bold red")
     if not report.intact:
         raise typer.Exit(FAILURE)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
@@ -14,6 +16,16 @@ from cortesia.cli import consent, customers, keys, ledger
 from cortesia.cli.context import Workspace, workspace
 from cortesia.cli.options import JsonOption
 from cortesia.cli.output import emit_json, report_error, say
+from cortesia.cli.usage import (
+    ClickException,
+    Command,
+    NoArgsIsHelpError,
+    UsageError,
+    report_bug,
+    report_click,
+    report_interrupt,
+    report_usage,
+)
 from cortesia.errors import CortesiaError
 
 
@@ -23,8 +35,37 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except (ClickException, typer.Abort, typer.Exit, BrokenPipeError):
+            raise  # Click's own, rendered by main(); a closed pipe is Click's to quiet
         except (CortesiaError, OSError) as error:
             raise typer.Exit(report_error(error)) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(report_interrupt()) from None
+        except Exception as error:
+            raise typer.Exit(report_bug(error)) from None
+
+    def main(  # type: ignore[override]  # Typer's signature takes more keywords; all pass on
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; usage mistakes print one line, never Click's usage block."""
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except NoArgsIsHelpError as error:
+            error.show()  # a bare group prints its help, as before
+            code = error.exit_code
+        except UsageError as error:
+            code = report_usage(error)
+        except (ClickException, typer.Abort) as error:
+            code = report_click(error)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
 
 
 def _package_version() -> str:
@@ -55,8 +96,8 @@ def build_app() -> typer.Typer:
         rich_markup_mode=None,
     )
     app.callback()(_root)
-    app.command("init")(init)
-    app.command("serve")(serve)
+    app.command("init", cls=Command)(init)
+    app.command("serve", cls=Command)(serve)
     app.add_typer(customers.build(), name="customers")
     app.add_typer(consent.build(), name="consent")
     app.add_typer(ledger.build(), name="ledger")
@@ -68,7 +109,8 @@ def _root(
     ctx: typer.Context,
     database_url: Annotated[
         str | None,
-        typer.Option("--database-url", help="Store URL; overrides CORTESIA_DATABASE_URL."),
+        typer.Option("--database-url", metavar="URL",
+                     help="Store URL; overrides CORTESIA_DATABASE_URL."),
     ] = None,
     show_version: Annotated[
         bool,
@@ -80,7 +122,10 @@ def _root(
 
 
 def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Create the workspace, or upgrade its schema; safe to run again."""
+    """Create or upgrade the workspace.
+
+    Creates the store and its schema, or upgrades the schema; safe to run again.
+    """
     settings = workspace(ctx).settings()
     revision = init_workspace(settings)
     url = _hide_password(settings.resolved_database_url())
@@ -92,10 +137,14 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[str | None, typer.Option(metavar="HOST",
+                                             help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(metavar="PORT", help="Port to listen on.")] = None,
 ) -> None:
-    """Start the HTTP service (API, OpenAPI docs and the unsubscribe pages)."""
+    """Start the HTTP service.
+
+    The API, its OpenAPI docs at /docs, and the unsubscribe pages.
+    """
     settings = workspace(ctx).settings()
     bind_host, bind_port = host or settings.host, port or settings.port
     import uvicorn

@@ -23,6 +23,7 @@ _INSTANT = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?([+-]\d\d:\
 
 BAD_INPUT = 2
 FAILURE = 1
+_PIPE_WIDTH = 10_000  # wide enough that no cell is ever wrapped for a file or a pipe
 
 
 def out() -> Console:
@@ -46,18 +47,30 @@ def say(text: str, style: str | None = None) -> None:
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """A Rich table on stdout; ``None`` cells print as a dash."""
+    """A Rich table on stdout; ``None`` cells print as a dash.
+
+    A terminal gets a table that fits its width; a pipe or file gets every cell on
+    one line (the table takes its natural width), so ``grep`` and ``cut`` still work.
+    """
     grid = Table(title=title, title_justify="left")
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
         grid.add_row(*("-" if cell is None else str(cell) for cell in row))
-    out().print(grid)
+    console = out()
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
+    console.print(grid)
+
+
+def fail_line(message: str) -> None:
+    """Print ``message`` as one red ``error:`` line on stderr."""
+    err().print(f"error: {message}", style="red", markup=False)
 
 
 def fail(message: str, code: int = FAILURE) -> typer.Exit:
     """Print ``message`` as one red line on stderr; return the Exit to raise."""
-    err().print(f"error: {message}", style="red", markup=False)
+    fail_line(message)
     return typer.Exit(code)
 
 

@@ -123,6 +123,11 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
         raise ValidationError(unknown, data[unknown], "unknown field")
     customer_id = _text(data, "customer_id", required=True, limit=128)
     kind = parse_kind(str(data.get("kind") or ""))
+    if kind is ConsentKind.ERASURE:
+        # An erasure also deletes data and suppresses contact points: only erase does that.
+        raise ValidationError(
+            "kind", data.get("kind"), "erasure is recorded by erasing the customer, not as an event"
+        )
     raw_at = data.get("occurred_at")
     occurred_at = now if raw_at in (None, "") else parse_instant(raw_at, "occurred_at")
     if occurred_at > now + MAX_CLOCK_SKEW:
