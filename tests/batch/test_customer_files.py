@@ -10,6 +10,7 @@ import pytest
 
 from cortesia.batch.customer_files import read_customer_file
 from cortesia.batch.customer_mapping import CustomerMapping, load_mapping, parse_mapping
+from cortesia.batch.file_frames import unbalanced_quote_line
 from cortesia.domain.customers import AttributeType
 from cortesia.errors import ValidationError
 
@@ -115,3 +116,56 @@ def test_parquet_dtypes_give_attribute_types_and_rows_count_from_one(tmp_path: P
     assert table.attribute_types["churn"] is AttributeType.BOOL
     assert table.attribute_types["since"] is AttributeType.DATE
     assert table.attributes["tenure"] == ["3", "40"]  # the workspace already holds it as text
+
+
+def layout_error(path: Path, mapping: CustomerMapping | None = None) -> str:
+    with pytest.raises(ValidationError) as caught:
+        read_customer_file(path, mapping or CustomerMapping(), {})
+    return str(caught.value)
+
+
+def test_a_column_named_twice_in_the_header_rejects_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id,country,country\nc1,ES,FR\n")
+    assert layout_error(path) == (
+        "column='country': appears twice in the header; rename or remove one of them"
+    )
+
+
+def test_a_mapping_that_renames_onto_a_field_already_fed_names_both_columns(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "customer_id,country,Pais\nc1,ES,FR\n")
+    message = layout_error(path, parse_mapping({"columns": {"Pais": "country"}}))
+    assert message.startswith("column='Pais': feeds 'country', and so does column 'country'")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n"])
+def test_an_empty_file_says_it_is_empty(tmp_path: Path, text: str) -> None:
+    assert layout_error(write(tmp_path, text)) == "file='customers.csv': the file is empty"
+
+
+def test_a_semicolon_separated_file_says_which_delimiter_to_set(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id;country\nc1;ES\n")
+    assert layout_error(path).endswith(
+        "columns look separated by ';': set delimiter = \";\" in a mapping file"
+    )
+
+
+def test_an_unbalanced_quote_names_the_line_it_opens_on(tmp_path: Path) -> None:
+    path = write(tmp_path, 'customer_id,country\nc1,ES\n"L7,ES\nc3,ES\n')
+    assert layout_error(path) == (
+        "file='customers.csv': line 3 cannot be read: unbalanced quote (a '\"' that never closes)"
+    )
+
+
+def test_quoted_cells_over_several_lines_and_doubled_quotes_are_balanced(tmp_path: Path) -> None:
+    path = write(tmp_path, 'customer_id,country,note\nc1,ES,"two\nlines, ""quoted"""\nc2,ES,\n')
+    assert unbalanced_quote_line(path) is None
+    table = read_customer_file(path, CustomerMapping(), {})
+    assert table.attributes["note"] == ['two\nlines, "quoted"', None]
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_bytes("customer_id,country,city\nc1,ES,Logroño\n".encode("latin-1"))
+    assert layout_error(path).endswith("cannot be read: it is not UTF-8 text (save it as UTF-8)")

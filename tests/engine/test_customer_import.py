@@ -208,3 +208,26 @@ def test_a_file_is_imported_into_postgresql(
         assert engine.store.count_customers() == 2
     finally:
         engine.close()
+
+
+def test_a_canary_customer_gets_the_canary_zone_from_the_subdivision(
+    tmp_path: Path, memory_engine: Engine
+) -> None:
+    path = write(tmp_path, f"{HEADER}\nC002,ES,ES-CN,,es,+34 612 345 678,\n")
+    memory_engine.customers.import_file(path)
+    customer = memory_engine.customers.get("C002")
+    assert customer.time_zone == "Atlantic/Canary"
+    assert "Europe/Madrid" in customer.time_zone_candidates
+
+
+def test_an_empty_or_too_long_id_is_a_row_problem_shown_plainly(
+    tmp_path: Path, memory_engine: Engine
+) -> None:
+    path = write(tmp_path, f"{HEADER}\n{'a' * 128},ES,,,,,\n,ES,,,,,\n{'b' * 129},ES,,,,,\n")
+    with pytest.raises(BatchValidationError) as caught:
+        memory_engine.customers.import_file(path)
+    shown = [p.describe() for p in caught.value.problems]
+    assert shown[0] == "row 3, customer_id=(empty): is required: text of 1 to 128 characters"
+    assert shown[1].startswith("row 4, customer_id='bbbb")
+    assert shown[1].endswith(": is 129 characters long; at most 128")
+    assert "None" not in str(caught.value)

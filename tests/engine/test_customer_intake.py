@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 import email_validator
 import phonenumbers
+import pycountry
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,13 @@ from phonenumbers import timezone as phone_zones
 from cortesia.engine.customer_intake import country, language, subdivision
 from cortesia.engine.emails import email
 from cortesia.engine.phones import phone
-from cortesia.engine.zones import country_zones, primary_zone, time_zone
+from cortesia.engine.zones import (
+    country_zones,
+    primary_zone,
+    subdivision_zone,
+    subdivision_zones,
+    time_zone,
+)
 from cortesia.errors import ValidationError
 
 KNOWN_ZONES = available_timezones()
@@ -158,3 +165,22 @@ def test_an_invalid_phone_says_why() -> None:
         phone("+1 555 000", "US")
     with pytest.raises(ValidationError, match="not a phone number"):
         phone("call me", "US")
+
+
+def test_every_subdivision_in_the_zone_table_is_a_real_code_with_a_zone_of_its_country() -> None:
+    table = subdivision_zones()
+    assert len(table) > 100
+    for code, zone in table.items():
+        found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        assert found is not None and found.code == code, code
+        # A US territory's zone is the zone of the territory's own country code (US-PR: PR).
+        assert zone in country_zones(code[:2]) + country_zones(code[3:]), code
+
+
+def test_subdivisions_of_two_clocks_have_no_zone_of_their_own() -> None:
+    assert subdivision_zone("US-FL") is None
+    assert subdivision_zone("US-TX") is None
+    assert subdivision_zone("BR-AM") is None
+    assert [subdivision_zone(c) for c in ("PT-30", "MX-BCN", "AU-WA", "US-NY")] == [
+        "Atlantic/Madeira", "America/Tijuana", "Australia/Perth", "America/New_York",
+    ]

@@ -103,3 +103,31 @@ def test_a_missing_customer_and_a_bad_limit_are_errors(memory_engine: Engine) ->
         memory_engine.customers.get("nobody")
     with pytest.raises(ValidationError):
         memory_engine.customers.list(limit=0)
+
+
+def test_a_subdivision_with_one_clock_names_the_primary_zone(memory_engine: Engine) -> None:
+    memory_engine.customers.upsert([
+        {"customer_id": "canary", "country": "ES", "subdivision": "ES-CN", "phone": "612345678"},
+        {"customer_id": "azores", "country": "PT", "subdivision": "PT-20"},
+        {"customer_id": "moved", "country": "US", "subdivision": "CA", "phone": "3055550123"},
+        {"customer_id": "florida", "country": "US", "subdivision": "FL"},
+    ])
+    canary = memory_engine.customers.get("canary")
+    assert canary.time_zone == "Atlantic/Canary"
+    assert set(canary.time_zone_candidates) == {"Atlantic/Canary", "Europe/Madrid"}
+    assert memory_engine.customers.get("azores").time_zone == "Atlantic/Azores"
+    moved = memory_engine.customers.get("moved")  # a Miami number, living in California
+    assert (moved.time_zone, moved.time_zone_candidates) == (
+        "America/Los_Angeles", ("America/New_York", "America/Los_Angeles")
+    )
+    florida = memory_engine.customers.get("florida")  # two clocks: the country's rule
+    assert florida.time_zone == "America/New_York"
+    assert "America/Chicago" in florida.time_zone_candidates
+
+
+def test_customer_ids_are_at_most_128_characters(memory_engine: Engine) -> None:
+    memory_engine.customers.upsert([{"customer_id": "x" * 128, "country": "ES"}])
+    with pytest.raises(BatchValidationError) as caught:
+        memory_engine.customers.upsert([{"customer_id": "y" * 129, "country": "ES"}])
+    assert caught.value.problems[0].reason == "is 129 characters long; at most 128"
+    assert memory_engine.store.count_customers() == 1

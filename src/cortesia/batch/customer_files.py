@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from cortesia.batch.customer_mapping import CANONICAL_FIELDS, REQUIRED_FIELDS, CustomerMapping
+from cortesia.batch.file_frames import read_frame
 from cortesia.domain.customers import AttributeType, AttributeValue
 from cortesia.errors import FieldProblem, ValidationError
 
@@ -43,24 +44,6 @@ class CustomerTable:
     problems: list[FieldProblem]
 
 
-def _read_frame(path: Path, mapping: CustomerMapping) -> tuple[pl.DataFrame, int]:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".parquet", ".pq"}:
-            return pl.read_parquet(path), 1
-        if suffix in {".csv", ".txt"}:
-            frame = pl.read_csv(
-                path, infer_schema=False, separator=mapping.delimiter, raise_if_empty=False
-            )
-            return frame, 2
-    except FileNotFoundError:
-        raise ValidationError("file", str(path), "does not exist") from None
-    except (pl.exceptions.PolarsError, OSError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ValidationError("file", path.name, f"cannot be read: {reason}") from None
-    raise ValidationError("file", path.name, "must be a .csv or .parquet file")
-
-
 def _targets(columns: list[str], mapping: CustomerMapping, name: str) -> dict[str, str]:
     """File column -> canonical field or attribute name, with every layout error named."""
     present = set(columns)
@@ -68,15 +51,20 @@ def _targets(columns: list[str], mapping: CustomerMapping, name: str) -> dict[st
         if column not in present:
             raise ValidationError("column", column, f"named in the mapping but not in {name}")
     targets: dict[str, str] = {}
+    fed_by: dict[str, str] = {}
     for column in columns:
         if column in mapping.ignore:
             continue
         target = mapping.target(column).strip()
         if not target:
             raise ValidationError("column", column, "has no name; name it or ignore it")
-        if target in targets.values():
-            raise ValidationError("column", column, f"feeds {target!r} like another column")
+        other = fed_by.get(target)
+        if other is not None:
+            reason = (f"feeds {target!r}, and so does column {other!r}: "
+                      "rename or ignore one of them in the mapping")
+            raise ValidationError("column", column, reason)
         targets[column] = target
+        fed_by[target] = column
     fed = set(targets.values()) | set(mapping.defaults)
     for required in REQUIRED_FIELDS:
         if required not in fed:
@@ -238,7 +226,7 @@ def read_customer_file(
     path: Path, mapping: CustomerMapping, known_types: Mapping[str, AttributeType]
 ) -> CustomerTable:
     """Read and column-check a customer file; layout errors raise, cell errors are listed."""
-    frame, first_row = _read_frame(path, mapping)
+    frame, first_row = read_frame(path, mapping)
     targets = _targets(frame.columns, mapping, path.name)
     fields = _field_columns(frame, targets, mapping)
     attributes, types, problems = _attribute_columns(

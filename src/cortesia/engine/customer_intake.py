@@ -20,11 +20,11 @@ import pycountry
 from cortesia.domain.customers import AttributeType, AttributeValue, Customer
 from cortesia.engine.emails import email
 from cortesia.engine.phones import Phone, phone
-from cortesia.engine.zones import country_zones, primary_zone, time_zone
+from cortesia.engine.zones import country_zones, primary_zone, subdivision_zone, time_zone
 from cortesia.errors import FieldProblem, ValidationError
 
 T = TypeVar("T")
-MAX_ID = 200
+MAX_ID = 128  # the same limit as consent events and the HTTP API
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
@@ -33,10 +33,13 @@ def _fail(field: str, value: object, reason: str) -> ValidationError:
 
 
 def customer_id(value: object) -> str:
-    """The external id: text of 1 to 200 characters, trimmed."""
-    text = str(value).strip() if isinstance(value, str | int) else ""
-    if not text or len(text) > MAX_ID:
+    """The external id: text of 1 to 128 characters, trimmed."""
+    ok = isinstance(value, str | int) and not isinstance(value, bool)
+    text = str(value).strip() if ok else ""
+    if not text:
         raise _fail("customer_id", value, f"is required: text of 1 to {MAX_ID} characters")
+    if len(text) > MAX_ID:
+        raise _fail("customer_id", value, f"is {len(text)} characters long; at most {MAX_ID}")
     return text
 
 
@@ -173,12 +176,19 @@ def _required(field: str) -> None:
 
 
 def _zone_choice(
-    given: str | None, phones: Sequence[Phone], country_code: str
+    given: str | None, phones: Sequence[Phone], country_code: str, sub: str | None
 ) -> tuple[str, tuple[str, ...]]:
-    """The customer's zone and every candidate: given, else from a phone, else the country's."""
+    """The customer's zone and every candidate: given, else from a phone, else the country's.
+
+    A subdivision that keeps one clock names the primary zone; it joins the candidates
+    when a phone's range points elsewhere (people keep their numbers when they move).
+    """
     if given is not None:
         return given, (given,)
     candidates = next((p.zones for p in phones if p.zones), ()) or country_zones(country_code)
+    local = subdivision_zone(sub) if sub is not None else None
+    if local is not None:
+        return local, candidates if local in candidates else (*candidates, local)
     if not candidates:
         raise _fail("time_zone", None, "cannot be derived from phone or country; give it")
     return primary_zone(candidates, country_code), candidates
@@ -202,7 +212,7 @@ def build_customer(raw: RawCustomer, check: RowCheck) -> Customer | None:
     push_ids = _points(check, push_id, raw.push_ids)
     if check.failed or ident is None or code is None:
         return None
-    zone = check.run(_zone_choice, given, phones, code)
+    zone = check.run(_zone_choice, given, phones, code, sub)
     if zone is None:
         return None
     return Customer(

@@ -22,6 +22,7 @@ from cortesia.engine.zones import calling_code_zones, known_zones, prefix_zones
 from cortesia.errors import ValidationError
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_ERROR_NUMBER = re.compile(r"^\(\d+\)\s*")
 _Desc = tuple[frozenset[int], re.Pattern[str]] | None
 _SPECIAL_TYPES = (
     ("premium_rate", PhoneNumberType.PREMIUM_RATE), ("toll_free", PhoneNumberType.TOLL_FREE),
@@ -171,7 +172,9 @@ def phone(value: str, region: str | None) -> Phone:
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException as error:
-            raise ValidationError("phone", value, f"not a phone number: {error._msg}") from None
+            # str(error) starts with the library's error number, "(1) ", which says nothing here.
+            why = _ERROR_NUMBER.sub("", str(error)).rstrip(".").lower()
+            raise ValidationError("phone", value, f"not a phone number: {why}") from None
     kind = number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         reason = "not a valid phone number (unknown range or wrong length)"

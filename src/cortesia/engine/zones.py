@@ -1,14 +1,18 @@
 """Time zones of customers: IANA names, a country's zones, and one primary zone among several.
 
 A country's zones come from the tz database's ``zone.tab`` (system or ``tzdata``),
-else from phonenumbers' list for the country's calling code.
+else from phonenumbers' list for the country's calling code. The zone of a
+subdivision that keeps one clock comes from ``data/subdivision_zones.toml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import TZPATH, available_timezones
 
 import phonenumbers
@@ -94,3 +98,25 @@ def primary_zone(candidates: Sequence[str], country_code: str) -> str:
         return str(principal)
     ordered = [z for z in country_zones(country_code) if z in candidates]
     return ordered[0] if ordered else min(candidates)
+
+
+@lru_cache(maxsize=1)
+def subdivision_zones() -> Mapping[str, str]:
+    """ISO 3166-2 code -> zone, from the package's data file (zones this machine lacks left out)."""
+    text = files("cortesia.engine").joinpath("data/subdivision_zones.toml").read_text("utf-8")
+    known = known_zones()
+    return MappingProxyType({
+        code: str(zone)
+        for table in tomllib.loads(text).values()
+        for code, zone in table.items()
+        if zone in known
+    })
+
+
+def subdivision_zone(code: str) -> str | None:
+    """The one zone of a subdivision whose people all keep one clock; None for the others.
+
+    >>> subdivision_zone("ES-CN"), subdivision_zone("US-FL")
+    ('Atlantic/Canary', None)
+    """
+    return subdivision_zones().get(code)

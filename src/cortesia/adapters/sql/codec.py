@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -111,22 +111,9 @@ def _date_text(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not an attribute value")
 
 
-def _attribute_encoder() -> Callable[[Mapping[str, AttributeValue]], str]:
-    """The text ``_dumps`` gives for an attribute map, dates as ISO text, at half the cost.
-
-    ``JSONEncoder.encode`` builds a new C encoder on every call, which costs as much as
-    encoding a map of twenty attributes; here one is built once and reused (no
-    circularity check: attribute values are scalars).
-    """
-    try:
-        from _json import make_encoder
-    except ImportError:  # not CPython: the public encoder writes the same text
-        return json.JSONEncoder(separators=(",", ":"), default=_date_text).encode
-    chunks = make_encoder(None, _date_text, _escaped, None, ":", ",", False, False, True)
-    return lambda data: "".join(chunks(data, 0))
-
-
-_dump_attributes = _attribute_encoder()
+# One encoder for every attribute map, built once: compact separators, dates as ISO
+# text through ``default`` (the only attribute value JSON has no type for).
+_dump_attributes = json.JSONEncoder(separators=(",", ":"), default=_date_text).encode
 
 
 def _text_list(items: Sequence[str]) -> str:
