@@ -3,7 +3,7 @@ from __future__ import annotations
 from tests.cli.conftest import Cli
 
 from cortesia.cli.ledger import problem_line
-from cortesia.domain.ledger import ChainProblem
+from cortesia.domain.chain_check import ChainProblem
 
 
 def _record_three(cli: Cli) -> list[str]:

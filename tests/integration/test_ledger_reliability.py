@@ -12,7 +12,7 @@ import pytest
 from tests.integration import ledger_workers
 
 from cortesia.adapters.sql.store import SqlStore
-from cortesia.domain.ledger import verify_chain
+from cortesia.domain.chain_check import verify_chain
 
 SPAWN = multiprocessing.get_context("spawn")
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,9 @@ from tests.integration.ledger_drafts import T0, draft, drafts
 from cortesia.adapters.sql.codec import event_row
 from cortesia.adapters.sql.store import SqlStore
 from cortesia.adapters.sql.tables import consent_events
+from cortesia.domain.chain_check import ChainProblem, verify_chain
 from cortesia.domain.consent import ConsentEvent
-from cortesia.domain.ledger import ChainProblem, seal, verify_chain
+from cortesia.domain.ledger import seal
 from cortesia.errors import StoreError
 
 

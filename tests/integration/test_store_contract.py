@@ -8,8 +8,9 @@ import pytest
 from tests.integration.ledger_drafts import T0, draft, drafts
 
 from cortesia.domain.access import ApiKeyRecord, Scope
+from cortesia.domain.chain_check import verify_chain
 from cortesia.domain.customers import AttributeType, Customer
-from cortesia.domain.ledger import GENESIS_HASH, ChainHead, verify_chain
+from cortesia.domain.ledger import GENESIS_HASH, ChainHead
 from cortesia.domain.vocabulary import Channel, ConsentKind
 from cortesia.engine.ports import Store
 from cortesia.errors import ConflictError, NotFoundError

@@ -6,14 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
+from cortesia.domain.chain_check import verify_chain
 from cortesia.domain.consent import ConsentEvent
-from cortesia.domain.ledger import (
-    GENESIS_HASH,
-    ChainHead,
-    blank_personal,
-    rehash,
-    verify_chain,
-)
+from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, rehash
 from cortesia.domain.vocabulary import ConsentKind
 from cortesia.engine.hub import Engine
 

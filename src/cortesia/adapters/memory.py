@@ -13,15 +13,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from cortesia.domain.access import ApiKeyRecord
+from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
-from cortesia.domain.ledger import (
-    GENESIS_HASH,
-    ChainHead,
-    UnreadableEvent,
-    blank_personal,
-    seal,
-)
+from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, seal
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError
 

@@ -7,7 +7,7 @@ import typer
 from cortesia.cli.context import engine_of
 from cortesia.cli.options import JsonOption, command_group
 from cortesia.cli.output import FAILURE, emit_json, say
-from cortesia.domain.ledger import ChainProblem
+from cortesia.domain.chain_check import ChainProblem
 
 _NO_EVENT = "-"  # a removed event has no row left to name
 

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from cortesia.domain.consent import ConsentEvent, NewConsentEvent
-from cortesia.domain.vocabulary import ConsentKind
 
 GENESIS_HASH = "0" * 64
-_RECENT_HASHES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,27 +32,6 @@ class ChainHead:
     count: int
     last_seq: int
     last_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class UnreadableEvent:
-    """A stored row that no longer decodes into an event (edited by hand, wrong types)."""
-
-    seq: int
-    event_id: str
-    prev_hash: str
-    hash: str
-    detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChainProblem:
-    """One break in the chain: which event, what kind of tampering, details."""
-
-    event_id: str
-    seq: int
-    problem: str  # "altered", "inserted" or "removed"
-    detail: str
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -150,122 +126,6 @@ def rehash(event: ConsentEvent) -> str:
         jurisdiction=event.jurisdiction,
         personal=event.personal_digest,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Link:
-    """What the walk remembers of an event: where it stands and its hash."""
-
-    seq: int
-    event_id: str
-    hash: str
-
-
-_START = _Link(0, "-", GENESIS_HASH)
-
-
-class _Walk:
-    """State of one verification walk over the chain."""
-
-    def __init__(self) -> None:
-        self.problems: list[ChainProblem] = []
-        self.recent: OrderedDict[str, int] = OrderedDict({GENESIS_HASH: 0})
-        self.since_link: list[_Link] = []
-        self.last = _START
-        self.erased_events: list[ConsentEvent] = []
-        self.erasures: set[str] = set()
-
-    def flag(
-        self, link: _Link | ConsentEvent | UnreadableEvent, problem: str, detail: str
-    ) -> None:
-        self.problems.append(ChainProblem(link.event_id, link.seq, problem, detail))
-
-    def check_content(self, event: ConsentEvent) -> bool:
-        if event.erased:
-            self.erased_events.append(event)
-        elif personal_digest(event.evidence, event.actor) != event.personal_digest:
-            self.flag(event, "altered", "evidence or actor differ from what was recorded")
-            return False
-        if event.kind is ConsentKind.ERASURE:
-            self.erasures.add(event.customer_id)
-        if rehash(event) != event.hash:
-            self.flag(event, "altered", "fields differ from what was recorded")
-            return False
-        return True
-
-    def check_gap(self, seq: int, event_id: str) -> bool:
-        """Report events missing before ``seq``; True when there is a gap."""
-        first = self.last.seq + 1
-        if seq <= first:
-            return False
-        missing = f"seq {first}" + (f"..{seq - 1}" if seq - 1 > first else "")
-        self.problems.append(
-            ChainProblem("-", first, "removed", f"{missing} missing before event {event_id}")
-        )
-        return True
-
-    def check_link(self, event: ConsentEvent, content_ok: bool) -> None:
-        if event.prev_hash == self.last.hash or self.check_gap(event.seq, event.event_id):
-            return
-        if not content_ok:
-            return  # already reported as altered; its link says nothing more
-        anchor = self.recent.get(event.prev_hash)
-        if anchor is not None and anchor < self.last.seq:
-            for intruder in self.since_link:
-                if intruder.seq > anchor:
-                    self.flag(intruder, "inserted", f"not in the chain after seq {anchor}")
-        elif self.last is not _START:
-            # The successor is intact but does not point here: this row replaced the original.
-            self.flag(self.last, "inserted", "the next event does not point to it")
-        else:
-            self.flag(event, "altered", "link to the previous event was changed")
-
-    def advance(self, link: _Link) -> None:
-        self.since_link = [*self.since_link[-64:], link]
-        self.recent[link.hash] = link.seq
-        if len(self.recent) > _RECENT_HASHES:
-            self.recent.popitem(last=False)
-        self.last = link
-
-    def step(self, event: ConsentEvent | UnreadableEvent) -> None:
-        if isinstance(event, UnreadableEvent):
-            # Its stored hashes still link the chain, so the events around it verify.
-            self.flag(event, "altered", f"unreadable: {event.detail}")
-            self.check_gap(event.seq, event.event_id)
-        else:
-            self.check_link(event, self.check_content(event))
-        self.advance(_Link(event.seq, event.event_id, event.hash))
-
-
-def _check_head(walk: _Walk, head: ChainHead) -> None:
-    last = walk.last
-    if last.seq > head.last_seq:
-        for link in walk.since_link:
-            if link.seq > head.last_seq:
-                walk.flag(link, "inserted", "after the recorded end of the chain")
-    elif last.seq < head.last_seq or last.hash != head.last_hash:
-        walk.problems.append(
-            ChainProblem(
-                "-",
-                last.seq + 1,
-                "removed",
-                f"chain should end at seq {head.last_seq}; it ends at seq {last.seq}",
-            )
-        )
-
-
-def verify_chain(
-    events: Iterable[ConsentEvent | UnreadableEvent], head: ChainHead
-) -> list[ChainProblem]:
-    """Every altered, inserted or removed event, walking ``events`` in seq order."""
-    walk = _Walk()
-    for event in events:
-        walk.step(event)
-    _check_head(walk, head)
-    for event in walk.erased_events:
-        if event.customer_id not in walk.erasures:
-            walk.flag(event, "altered", "marked erased, but its customer has no erasure event")
-    return walk.problems
 
 
 def seal(

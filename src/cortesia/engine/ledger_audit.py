@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cortesia.domain.chain_check import ChainProblem, UnreadableEvent, verify_chain
 from cortesia.domain.consent import ConsentEvent
-from cortesia.domain.ledger import ChainProblem, UnreadableEvent, verify_chain
 from cortesia.engine.ports import Store
 
 

@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Protocol
 
 from cortesia.domain.access import ApiKeyRecord
+from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
-from cortesia.domain.ledger import ChainHead, UnreadableEvent
+from cortesia.domain.ledger import ChainHead
 
 
 class Clock(Protocol):

@@ -13,8 +13,9 @@ from cortesia.adapters.sql.codec import event_from_row, event_ids, event_row, to
 from cortesia.adapters.sql.connection import driver, guarded
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements, copy_events_sql
 from cortesia.adapters.sql.tables import consent_events
+from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
-from cortesia.domain.ledger import ChainHead, UnreadableEvent, seal
+from cortesia.domain.ledger import ChainHead, seal
 from cortesia.errors import StoreError, ValidationError
 
 STREAM_CHUNK = 5_000

@@ -21,9 +21,10 @@ from cortesia.adapters.sql.tables import (
     suppression,
 )
 from cortesia.domain.access import ApiKeyRecord
+from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
-from cortesia.domain.ledger import ChainHead, UnreadableEvent
+from cortesia.domain.ledger import ChainHead
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError, StoreError
 
