@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
     unsubscribe_ttl_days: int = Field(default=90, ge=1, le=3650)
     public_rate_limit_per_minute: int = Field(default=60, ge=1)
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="largest request body the API reads"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

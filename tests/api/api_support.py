@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from cortesia.config import Settings
 from cortesia.engine.hub import Engine
 
-__all__ = ["Keys", "TestClient", "bearer", "make_settings"]
+__all__ = ["Keys", "TestClient", "add_customers", "bearer", "make_settings"]
 
 
 def make_settings(database_url: str = "memory://", rate_per_minute: int = 1000) -> Settings:
@@ -41,3 +41,17 @@ class Keys:
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+def add_customers(engine: Engine, *ids: str) -> None:
+    """Customers reachable on every channel (``C1`` when no id is given)."""
+    engine.customers.upsert([
+        {
+            "customer_id": customer_id,
+            "country": "ES",
+            "email": f"{customer_id.lower()}@example.com",
+            "phone": f"+3460011{n:04d}",
+            "push_ids": [f"push-{customer_id}"],
+        }
+        for n, customer_id in enumerate(ids or ("C1",))
+    ])

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from tests.api.api_support import Keys, TestClient, make_settings
+from tests.api.api_support import Keys, TestClient, add_customers, make_settings
 
 from cortesia.api import create_app
 from cortesia.engine.hub import Engine
@@ -26,3 +26,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def keys(memory_engine: Engine) -> Keys:
     return Keys.issue(memory_engine)
+
+
+@pytest.fixture
+def known_customers(memory_engine: Engine) -> None:
+    """``C1`` exists and is reachable on every channel (links are issued for known people)."""
+    add_customers(memory_engine)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from tests.api.api_support import Keys, TestClient, bearer, make_settings
+from tests.api.api_support import Keys, TestClient, add_customers, bearer, make_settings
 
 from cortesia.adapters.memory import FrozenClock
 from cortesia.adapters.sql.migrate import upgrade
@@ -81,6 +81,7 @@ def test_a_bad_batch_names_every_row_and_writes_nothing(
 def test_one_click_is_idempotent_and_bad_tokens_write_nothing(
     sql_client: TestClient, sql_engine: Engine, clock: FrozenClock
 ) -> None:
+    add_customers(sql_engine)
     path = f"/u/{sql_engine.unsubscribe.link('C1', 'email', 'marketing').token}"
     tampered = path[:-10] + ("B" if path[-10] != "B" else "C") + path[-9:]
     assert sql_client.post(tampered, data={"List-Unsubscribe": "One-Click"}).status_code == 400

@@ -12,6 +12,7 @@ from cortesia.api import create_app
 from cortesia.domain.vocabulary import Channel, ConsentStatus
 from cortesia.engine.hub import Engine
 
+pytestmark = pytest.mark.usefixtures("known_customers")
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
 
@@ -78,7 +79,7 @@ def test_get_shows_the_preference_centre_without_writing(
     assert response.headers["referrer-policy"] == "no-referrer"
     assert '<html lang="en">' in response.text
     assert "Unsubscribe from music video offers" in response.text
-    assert "Snooze 30 days" in response.text
+    assert "Pause for 30 days" in response.text
     assert events(memory_engine) == 0
 
 
@@ -90,7 +91,7 @@ def test_get_shows_the_preference_centre_without_writing(
         ("en-GB,en;q=0.9", "", "en", "Unsubscribe from all marketing"),
         ("fr-FR,es;q=0.7", "", "es", "Tus preferencias"),
         ("de-DE", "", "en", "Your communication preferences"),
-        ("es-ES", "?lang=en", "en", "Snooze 7 days"),
+        ("es-ES", "?lang=en", "en", "Pause for 7 days"),
         ("en-US", "?lang=es", "es", "Pausar 90 días"),
     ],
 )

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from tests.api.api_support import add_customers
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.vocabulary import Channel, ConsentStatus
 from cortesia.engine.hub import Engine, EngineOptions
 from cortesia.engine.unsubscribe import BAD_SIGNATURE, EXPIRED, MALFORMED, UNKNOWN_KEY
-from cortesia.errors import TokenError, ValidationError
+from cortesia.errors import NotFoundError, TokenError, ValidationError
 
+pytestmark = pytest.mark.usefixtures("known_customers")
 KEY_A = ("2026a", b"a-secret-of-at-least-16-bytes")
 KEY_B = ("2026b", b"another-secret-of-16-bytes+")
 
@@ -23,7 +25,9 @@ def engine_with(
     clock: FrozenClock, *keys: tuple[str, bytes], store: MemoryStore | None = None
 ) -> Engine:
     options = EngineOptions(public_base_url="https://prefs.example.org", unsubscribe_keys=keys)
-    return Engine(store or MemoryStore(), clock, options)
+    engine = Engine(store or MemoryStore(), clock, options)
+    add_customers(engine)
+    return engine
 
 
 def status(
@@ -51,6 +55,7 @@ def test_link_carries_the_rfc_8058_headers_and_reads_back_its_claims(
 
 
 def test_token_is_url_safe_and_short_enough_for_an_sms(memory_engine: Engine) -> None:
+    add_customers(memory_engine, "C-000123")
     token = memory_engine.unsubscribe.link("C-000123", "sms", "marketing").token
     assert len(token) < 100
     assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
@@ -181,6 +186,7 @@ def test_topic_choice_opts_out_of_the_token_purpose_only(memory_engine: Engine) 
 @pytest.mark.parametrize("days", [7, 30, 90])
 def test_snooze_pauses_the_scope_until_it_ends_by_itself(clock: FrozenClock, days: int) -> None:
     memory_engine = Engine(MemoryStore(), clock, EngineOptions(unsubscribe_ttl_days=365))
+    add_customers(memory_engine)
     memory_engine.consent.record(
         {"customer_id": "C1", "channel": "email", "purpose": "marketing", "kind": "opt_in"}
     )
@@ -206,3 +212,63 @@ def test_links_are_refused_for_unknown_channels(memory_engine: Engine) -> None:
     with pytest.raises(ValidationError) as error:
         memory_engine.unsubscribe.link("C1", "fax", "marketing")
     assert error.value.problem.field == "channel"
+
+
+def test_links_are_refused_for_unknown_customers(clock: FrozenClock) -> None:
+    engine = Engine(MemoryStore(), clock)
+    with pytest.raises(NotFoundError):
+        engine.unsubscribe.link("C404", "email", "marketing")
+
+
+@pytest.mark.parametrize(
+    ("channel", "missing"),
+    [("email", "e-mail address"), ("sms", "phone number"), ("whatsapp", "phone number"),
+     ("voice", "phone number"), ("push", "push id"), ("in_app", "push id")],
+)
+def test_links_are_refused_for_a_channel_the_customer_cannot_be_reached_on(
+    clock: FrozenClock, channel: str, missing: str
+) -> None:
+    engine = Engine(MemoryStore(), clock)
+    engine.customers.upsert([{"customer_id": "C2", "country": "ES"}])
+    with pytest.raises(ValidationError) as error:
+        engine.unsubscribe.link("C2", channel, "marketing")
+    assert error.value.problem.field == "channel"
+    assert missing in error.value.problem.reason
+    assert engine.unsubscribe.link("C2", "mail", "marketing").token
+
+
+def test_a_link_issued_before_an_erasure_keeps_working_and_records_nothing(
+    memory_engine: Engine,
+) -> None:
+    token = memory_engine.unsubscribe.link("C1", "email", "marketing").token
+    receipt = memory_engine.erase("C1")
+    for result in (
+        memory_engine.unsubscribe.one_click(token),
+        memory_engine.unsubscribe.choose(token, "snooze_7"),
+        memory_engine.unsubscribe.choose(token, "all_marketing"),
+    ):
+        assert (result.event.event_id, result.created) == (receipt.erasure_event_id, False)
+    assert memory_engine.unsubscribe.standing(token).erased
+    with pytest.raises(NotFoundError):
+        memory_engine.unsubscribe.link("C1", "email", "marketing")
+
+
+def test_a_pause_of_an_opted_out_scope_records_nothing(memory_engine: Engine) -> None:
+    token = memory_engine.unsubscribe.link("C1", "email", "marketing").token
+    opted_out = memory_engine.unsubscribe.one_click(token)
+    paused = memory_engine.unsubscribe.choose(token, "snooze_30")
+    assert (paused.event.event_id, paused.created) == (opted_out.event.event_id, False)
+    assert len(list(memory_engine.store.iter_events())) == 1
+
+
+def test_standing_tells_the_link_scope_and_all_marketing_apart(memory_engine: Engine) -> None:
+    token = memory_engine.unsubscribe.link("C1", "sms", "music_video_offers").token
+    memory_engine.unsubscribe.choose(token, "topic")
+    standing = memory_engine.unsubscribe.standing(token)
+    assert standing.scope.status is ConsentStatus.OPTED_OUT
+    assert standing.all_marketing.status is ConsentStatus.UNKNOWN
+    assert not standing.erased
+    memory_engine.unsubscribe.choose(token, "all_marketing")
+    assert memory_engine.unsubscribe.standing(token).all_marketing.status is (
+        ConsentStatus.OPTED_OUT
+    )

@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from cortesia.api import problems
-from cortesia.api.ratelimit import TokenBucketLimiter
+from cortesia.api import docs, problems
+from cortesia.api.bodylimit import BodyLimit
+from cortesia.api.ratelimit import SlidingWindowLimiter
 from cortesia.api.routes import consent, customers, health, ledger, unsubscribe
 from cortesia.api.web.pages import Pages
 from cortesia.bootstrap import build_engine
@@ -24,11 +25,14 @@ with `cortesia keys create --scope ...`. Errors are RFC 9457 problem details who
 """
 
 
-def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, engine: Engine | None = None, *, max_body_bytes: int | None = None
+) -> FastAPI:
     """The HTTP service over ``engine``, or over the workspace ``settings`` name.
 
     An engine built here is closed when the app shuts down; an engine passed in
-    belongs to the caller, who closes it.
+    belongs to the caller, who closes it. Bodies over ``max_body_bytes`` (default:
+    the ``max_body_bytes`` setting) are refused with 413.
     """
     owned = engine is None
 
@@ -48,13 +52,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served by cortesia.api.docs, without a CDN
         redoc_url=None,
     )
     app.state.engine = engine
     app.state.pages = Pages()
-    app.state.limiter = TokenBucketLimiter(settings.public_rate_limit_per_minute)
-    problems.install(app, app.state.pages)
+    app.state.limiter = SlidingWindowLimiter(settings.public_rate_limit_per_minute)
+    renderer = problems.install(app, app.state.pages)
+    limit = max_body_bytes or settings.max_body_bytes
+    app.add_middleware(BodyLimit, max_bytes=limit, renderer=renderer)
+    docs.install(app)
     for module in (health, customers, consent, ledger, unsubscribe):
         app.include_router(module.router)
     return app

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from cortesia.api.ratelimit import TokenBucketLimiter
+from cortesia.api.ratelimit import SlidingWindowLimiter
 from cortesia.api.web.pages import Pages
 from cortesia.domain.access import ApiKeyRecord, Scope
 from cortesia.engine.hub import Engine
@@ -39,7 +39,7 @@ def client_ip(request: Request) -> str:
 
 def rate_limit(request: Request) -> None:
     """Spend one of the client's public-page tokens, or refuse with 429."""
-    limiter: TokenBucketLimiter = request.app.state.limiter
+    limiter: SlidingWindowLimiter = request.app.state.limiter
     limiter.take(client_ip(request))
 
 
@@ -50,7 +50,7 @@ def rate_limit_per_link(request: Request, token: str) -> None:
     address speaks for many recipients: a bucket per address alone would refuse
     their unsubscribes in the middle of a campaign. Forged tokens cost no store access.
     """
-    limiter: TokenBucketLimiter = request.app.state.limiter
+    limiter: SlidingWindowLimiter = request.app.state.limiter
     digest = hashlib.sha256(token.encode()).hexdigest()[:16]
     limiter.take(f"{client_ip(request)} {digest}")
 

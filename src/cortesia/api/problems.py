@@ -12,7 +12,8 @@ rendered as an HTML page in the visitor's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cortesia.api.row_checks import engine_row_problems, merged
 from cortesia.api.schemas import BODY_TAGS
 from cortesia.api.web.pages import PUBLIC_PREFIX, Pages
 from cortesia.engine.unsubscribe import EXPIRED
@@ -39,7 +41,8 @@ from cortesia.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
-_MAX_TEXT = 500
+_MAX_TEXT = 200
+_MAX_ITEMS = 20
 
 # Most specific first: the first matching class decides.
 _KINDS: tuple[tuple[type[CortesiaError], int, str, str], ...] = (
@@ -53,6 +56,12 @@ _KINDS: tuple[tuple[type[CortesiaError], int, str, str], ...] = (
     (TokenError, 400, "bad-token", "Invalid link"),
     (StoreError, 503, "store-unavailable", "Service unavailable"),
 )
+
+_HTTP_KINDS = {
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("too-large", "Content too large"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +90,39 @@ class Problem:
 
 
 def json_safe(value: object) -> object:
-    """``value`` as JSON can carry it; long text is cut so errors never echo a whole body."""
+    """``value`` as JSON can carry it, small: problems never echo a whole body.
+
+    Text is cut to 200 characters; a list or object too big to show is summarised.
+
+    >>> json_safe(list(range(10001)))
+    'list of 10001 items'
+    >>> json_safe({"a": 1})
+    {'a': 1}
+    """
     if value is None or isinstance(value, bool | int | float):
         return value
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value[: _MAX_TEXT * 4]).decode("utf-8", errors="replace")
     if isinstance(value, str):
         return value if len(value) <= _MAX_TEXT else value[:_MAX_TEXT] + "…"
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in list(value.items())[:50]}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [json_safe(v) for v in list(value)[:50]]
+    if isinstance(value, Mapping | list | tuple | set | frozenset):
+        return _small_or_summary(value)
     return json_safe(str(value))
+
+
+def _small_or_summary(value: Collection[object]) -> object:
+    if isinstance(value, Mapping):
+        summary = f"object with {len(value)} field{'s' if len(value) != 1 else ''}"
+        shown: object = (
+            {str(k)[:_MAX_TEXT]: json_safe(v) for k, v in value.items()}
+            if len(value) <= _MAX_ITEMS else None
+        )
+    else:
+        summary = f"list of {len(value)} item{'s' if len(value) != 1 else ''}"
+        shown = [json_safe(v) for v in value] if len(value) <= _MAX_ITEMS else None
+    if shown is None or len(json.dumps(shown, ensure_ascii=False)) > _MAX_TEXT:
+        return summary
+    return shown
 
 
 def problem_of(error: CortesiaError) -> Problem:
@@ -118,16 +148,31 @@ def problem_of(error: CortesiaError) -> Problem:
 def _request_problems(error: RequestValidationError) -> list[FieldProblem]:
     found: list[FieldProblem] = []
     for item in error.errors():
+        if item.get("type") == "json_invalid":
+            found.append(_json_problem(error.body, item))
+            continue
         loc = [part for part in item.get("loc", ()) if part not in BODY_TAGS]
         if loc and loc[0] in ("body", "query", "path", "header", "cookie") and len(loc) > 1:
             loc = loc[1:]
         row = None
         if len(loc) > 1 and loc[0] in ("events", "customers") and isinstance(loc[1], int):
             row, loc = loc[1], loc[2:]
-        value = None if item.get("type") == "missing" else item.get("input")
+        value = None if item.get("type") == "missing" else json_safe(item.get("input"))
         name = ".".join(str(part) for part in loc) or "body"
         found.append(FieldProblem(name, value, str(item.get("msg", "invalid")), row))
     return found
+
+
+def _json_problem(body: object, item: Mapping[str, Any]) -> FieldProblem:
+    """A body that is not JSON, located by line and column (not a byte offset)."""
+    loc = item.get("loc", ())
+    position = loc[-1] if loc and isinstance(loc[-1], int) else 0
+    text = body if isinstance(body, str) else ""
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    near = json_safe(text[max(0, position - 20) : position + 20]) if text else None
+    message = str(item.get("ctx", {}).get("error", "JSON decode error"))
+    return FieldProblem("body", near, f"not valid JSON at line {line}, column {column}: {message}")
 
 
 class ProblemRenderer:
@@ -154,17 +199,18 @@ class ProblemRenderer:
     async def on_request_error(self, request: Request, error: Exception) -> Response:
         if not isinstance(error, RequestValidationError):
             return await self.on_unexpected(request, error)
-        problems = _request_problems(error)
+        found = _request_problems(error)
+        problems = merged(found, engine_row_problems(request, error.body, found))
         detail = f"{len(problems)} problem(s) in the request; first: {problems[0].describe()}"
         return self.respond(request, Problem(422, "validation", "Invalid input", detail, problems))
 
     async def on_http_error(self, request: Request, error: Exception) -> Response:
         if not isinstance(error, StarletteHTTPException):
             return await self.on_unexpected(request, error)
-        slug = "not-found" if error.status_code == 404 else "http"
-        text = str(error.detail)
+        slug, title = _HTTP_KINDS.get(error.status_code, ("http", str(error.detail)))
         headers = dict(error.headers or {})
-        return self.respond(request, Problem(error.status_code, slug, text, text, (), headers))
+        problem = Problem(error.status_code, slug, title, str(error.detail), (), headers)
+        return self.respond(request, problem)
 
     async def on_unexpected(self, request: Request, error: Exception) -> Response:
         # Starlette re-raises after this answer, so the server logs the traceback once.
@@ -172,10 +218,11 @@ class ProblemRenderer:
         return self.respond(request, Problem(500, "internal", "Internal error", detail))
 
 
-def install(app: FastAPI, pages: Pages) -> None:
-    """Route every error of ``app`` through the problem renderer."""
+def install(app: FastAPI, pages: Pages) -> ProblemRenderer:
+    """Route every error of ``app`` through the problem renderer, and return it."""
     renderer = ProblemRenderer(pages)
     app.add_exception_handler(CortesiaError, renderer.on_domain_error)
     app.add_exception_handler(RequestValidationError, renderer.on_request_error)
     app.add_exception_handler(StarletteHTTPException, renderer.on_http_error)
     app.add_exception_handler(Exception, renderer.on_unexpected)
+    return renderer

@@ -2,7 +2,9 @@
 
 Models are strict and forbid unknown fields. Instants travel as ISO 8601 text and
 vocabularies (channel, kind, source…) as text: the engine parses them, so the API
-and the CLI refuse the same input with the same field, value and reason.
+and the CLI refuse the same input with the same field, value and reason. The same
+engine parsers also run here, as validators, so one answer lists every field problem
+of a body (a wrong type and an unknown channel together) instead of one at a time.
 """
 
 from __future__ import annotations
@@ -10,9 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic_core import PydanticCustomError
 
-from cortesia.domain.vocabulary import Channel, ConsentKind, Source
+from cortesia.domain.vocabulary import (
+    Channel,
+    ConsentKind,
+    Source,
+    parse_channel,
+    parse_kind,
+    parse_purpose,
+    parse_source,
+)
+from cortesia.engine.instants import parse_instant
+from cortesia.errors import ValidationError
 
 _STRICT = ConfigDict(strict=True, extra="forbid")
 MAX_BATCH = 10_000
@@ -22,6 +35,28 @@ AttributeIn = str | int | float | bool
 
 def _one_of(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
+
+
+def _checked_by(parse: Callable[[str, str], object]) -> AfterValidator:
+    """A validator that runs an engine parser and keeps the text (the engine parses again)."""
+
+    def check(value: str) -> str:
+        try:
+            parse(value, "")
+        except ValidationError as error:
+            # The reason goes in as context: braces in it must not read as a template.
+            reason = {"reason": error.problem.reason}
+            raise PydanticCustomError("invalid", "{reason}", reason) from None
+        return value
+
+    return AfterValidator(check)
+
+
+ChannelText = Annotated[str, _checked_by(parse_channel)]
+PurposeText = Annotated[str, _checked_by(parse_purpose)]
+KindText = Annotated[str, _checked_by(parse_kind)]
+SourceText = Annotated[str, _checked_by(parse_source)]
+InstantText = Annotated[str, _checked_by(parse_instant)]
 
 
 class CustomerIn(BaseModel):
@@ -61,18 +96,18 @@ class ConsentEventIn(BaseModel):
     model_config = _STRICT
 
     customer_id: str = Field(examples=["C-1001"])
-    channel: str = Field(description=f"one of {_one_of(Channel)}", examples=["email"])
-    purpose: str = Field(
+    channel: ChannelText = Field(description=f"one of {_one_of(Channel)}", examples=["email"])
+    purpose: PurposeText = Field(
         description="marketing, service, third_party, profiling, all or a snake_case topic",
         examples=["marketing"],
     )
-    kind: str = Field(description=f"one of {_one_of(ConsentKind)}", examples=["opt_in"])
-    occurred_at: str | None = Field(
+    kind: KindText = Field(description=f"one of {_one_of(ConsentKind)}", examples=["opt_in"])
+    occurred_at: InstantText | None = Field(
         default=None, description="ISO 8601 with offset; now when absent"
     )
-    until: str | None = Field(default=None, description="end of a snooze (ISO 8601)")
+    until: InstantText | None = Field(default=None, description="end of a snooze (ISO 8601)")
     values: dict[str, Any] | None = Field(default=None, description="preference values")
-    source: str = Field(default="api", description=f"one of {_one_of(Source)}")
+    source: SourceText = Field(default="api", description=f"one of {_one_of(Source)}")
     evidence: str | dict[str, str] | None = Field(
         default=None, description="text, or text/url/recording_id/ip/user_agent/notice_version"
     )

@@ -13,6 +13,10 @@ clicking again (a retried POST, a double click) returns that event. Once somethi
 else decides the scope (a newer opt-in, a snooze that ended), a click on the same
 link is a new request and is honoured. The idempotency key is derived from the
 token, the choice and the ledger's position, so concurrent clicks make one event.
+
+Links are issued only for a known customer with a contact point on the link's channel.
+A link issued before the customer was erased keeps working: the erasure already opts
+the person out of everything, so a click records nothing and the page says so.
 """
 
 from __future__ import annotations
@@ -24,23 +28,25 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from cortesia.domain.consent import AppendResult, ConsentEvent, status_of
+from cortesia.domain.consent import AppendResult, ConsentEntry, status_of
+from cortesia.domain.customers import Customer
 from cortesia.domain.vocabulary import (
     MARKETING,
     Channel,
     ConsentKind,
+    ConsentStatus,
     Source,
     parse_channel,
     parse_purpose,
 )
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.ports import Clock, Store
-from cortesia.errors import TokenError, ValidationError
+from cortesia.errors import NotFoundError, TokenError, ValidationError
 
 if TYPE_CHECKING:  # hub imports this module to build the engine
     from cortesia.engine.hub import EngineOptions
@@ -56,6 +62,15 @@ _MAX_TOKEN = 1024
 _SIGNATURE_BYTES = 16  # 128 bits: RFC 2104 allows truncating to half the hash, and links stay short
 _DOMAIN = b"cortesia-unsubscribe-v1."
 _B64 = re.compile(r"^[A-Za-z0-9_-]+$")
+# The contact points a link's channel reaches the customer through (mail: no address kept).
+_REACHED_BY: dict[Channel, tuple[str, str]] = {
+    Channel.EMAIL: ("emails", "e-mail address"),
+    Channel.SMS: ("phones", "phone number"),
+    Channel.VOICE: ("phones", "phone number"),
+    Channel.WHATSAPP: ("phones", "phone number"),
+    Channel.PUSH: ("push_ids", "push id"),
+    Channel.IN_APP: ("push_ids", "push id"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +91,16 @@ class UnsubscribeLink:
     token: str
     expires_at: datetime
     headers: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStanding:
+    """Where the person behind a link stands now: its scope, all marketing, erasure."""
+
+    claims: TokenClaims
+    scope: ConsentEntry
+    all_marketing: ConsentEntry
+    erased: bool
 
 
 def _b64encode(raw: bytes) -> str:
@@ -143,6 +168,10 @@ class UnsubscribeService:
             raise ValidationError("customer_id", customer_id, "must be text of 1 to 128 characters")
         scope_channel = parse_channel(channel)
         scope_purpose = parse_purpose(purpose)
+        customer = self._store.get_customer(customer_id)
+        if customer is None:
+            raise NotFoundError("customer", customer_id)
+        _check_reachable(customer, scope_channel)
         expires_at = self._clock.now() + timedelta(days=self._options.unsubscribe_ttl_days)
         expires_at = expires_at.replace(microsecond=0)
         claims = [
@@ -180,6 +209,18 @@ class UnsubscribeService:
             raise TokenError(MALFORMED) from None
         return TokenClaims(customer_id, scope[0], scope[1], expires_at)
 
+    def standing(self, token: str) -> LinkStanding:
+        """What the customer behind a genuine token has chosen so far (nothing written)."""
+        claims = self.read(token)
+        events = self._store.events_of(claims.customer_id)
+        now = self._clock.now()
+        return LinkStanding(
+            claims,
+            status_of(events, claims.channel, claims.purpose, now),
+            status_of(events, Channel.ALL, MARKETING, now),
+            any(e.kind is ConsentKind.ERASURE for e in events),
+        )
+
     def one_click(self, token: str, evidence: Mapping[str, str] | None = None) -> AppendResult:
         """RFC 8058 one-click: opt out of the token's channel × purpose, idempotently."""
         claims = self.read(token)
@@ -209,10 +250,14 @@ class UnsubscribeService:
         purpose = MARKETING if choice == "all_marketing" else claims.purpose
         prefix = f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{choice}"
         events = self._store.events_of(claims.customer_id)
-        deciding = self._deciding_event(events, channel, purpose)
+        entry = status_of(events, channel, purpose, self._clock.now())
+        deciding = next((e for e in events if e.event_id == entry.event_id), None)
+        # An opt-out outranks a pause: snoozing an opted-out scope would record a no-op.
+        pointless = choice.startswith("snooze_") and entry.status is ConsentStatus.OPTED_OUT
         if deciding is not None and (
             deciding.idempotency_key.startswith(f"{prefix}:")
             or deciding.kind is ConsentKind.ERASURE
+            or pointless
         ):
             return AppendResult(deciding, created=False)
         # The ledger's position makes a new key once anything changed since this click's
@@ -234,8 +279,13 @@ class UnsubscribeService:
             event["until"] = now + timedelta(days=int(choice.removeprefix("snooze_")))
         return self._consent.record(event)
 
-    def _deciding_event(
-        self, events: Sequence[ConsentEvent], channel: Channel, purpose: str
-    ) -> ConsentEvent | None:
-        entry = status_of(events, channel, purpose, self._clock.now())
-        return next((e for e in events if e.event_id == entry.event_id), None)
+
+def _check_reachable(customer: Customer, channel: Channel) -> None:
+    """Refuse a link for a channel the customer cannot be reached on."""
+    needed = _REACHED_BY.get(channel)
+    if needed is not None and not getattr(customer, needed[0]):
+        raise ValidationError(
+            "channel",
+            channel.value,
+            f"customer {customer.customer_id!r} has no {needed[1]} to reach by {channel.value}",
+        )

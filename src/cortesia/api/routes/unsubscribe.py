@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from cortesia.api.deps import EngineDep, PagesDep, client_ip, rate_limit, rate_limit_per_link
-from cortesia.api.web.pages import SECURITY_HEADERS
+from cortesia.api.web.pages import SECURITY_HEADERS, Pages
+from cortesia.engine.unsubscribe import CHOICES
 from cortesia.errors import ValidationError
 
 router = APIRouter(prefix="/u", tags=["unsubscribe"])
@@ -32,8 +33,15 @@ def _evidence(request: Request) -> dict[str, str]:
 def preference_centre(
     token: str, request: Request, engine: EngineDep, pages: PagesDep
 ) -> HTMLResponse:
-    claims = engine.unsubscribe.read(token)
-    return pages.preferences(request, token, claims)
+    return pages.preferences(request, token, engine.unsubscribe.standing(token))
+
+
+# Mail scanners check links with HEAD before delivering: same answer as GET, no body,
+# limited per link (they speak for many recipients, like one-click senders).
+router.add_api_route(
+    "/{token}", preference_centre, methods=["HEAD"], dependencies=PerLink,
+    include_in_schema=False, response_class=HTMLResponse,
+)
 
 
 @router.post(
@@ -50,15 +58,34 @@ async def one_click(token: str, request: Request, engine: EngineDep) -> PlainTex
 
 
 @router.post(
-    "/{token}/choice", response_class=HTMLResponse, dependencies=PerClient, summary="Apply a choice"
+    "/{token}/choice",
+    status_code=303,
+    response_class=RedirectResponse,
+    dependencies=PerClient,
+    summary="Apply a choice, then see what it did (303 to the confirmation)",
 )
 def choose(
     token: str,
     choice: Annotated[str, Form(max_length=32)],
     request: Request,
     engine: EngineDep,
+) -> RedirectResponse:
+    engine.unsubscribe.choose(token, choice, _evidence(request))
+    # POST-redirect-GET: refreshing the confirmation never submits the choice again.
+    url = Pages.done_url(request, token, choice)
+    return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
+
+
+@router.get(
+    "/{token}/done", response_class=HTMLResponse, dependencies=PerClient, summary="Confirmation"
+)
+def confirmation(
+    token: str,
+    choice: Annotated[str, Query(max_length=32)],
+    request: Request,
+    engine: EngineDep,
     pages: PagesDep,
 ) -> HTMLResponse:
-    claims = engine.unsubscribe.read(token)
-    result = engine.unsubscribe.choose(token, choice, _evidence(request))
-    return pages.done(request, claims, choice, result.event.until)
+    if choice not in CHOICES:
+        raise ValidationError("choice", choice, f"use one of {', '.join(CHOICES)}")
+    return pages.done(request, token, engine.unsubscribe.standing(token), choice)

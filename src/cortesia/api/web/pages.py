@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from cortesia.api.web.texts import (
-    TEXTS,
-    channel_label,
-    choose_language,
-    date_label,
-    purpose_label,
-)
-from cortesia.engine.unsubscribe import TokenClaims
+from cortesia.api.web.texts import TEXTS, channel_label, choose_language, purpose_label
+from cortesia.api.web.wording import done_message, marketing_line, scope_line
+from cortesia.domain.vocabulary import ConsentStatus
+from cortesia.engine.unsubscribe import LinkStanding
 
 PUBLIC_PREFIX = "/u/"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -69,30 +65,42 @@ class Pages:
         merged = {**SECURITY_HEADERS, **(headers or {})}
         return HTMLResponse(html, status_code=status, headers=merged)
 
-    def preferences(self, request: Request, token: str, claims: TokenClaims) -> HTMLResponse:
-        """The preference centre for the scope a token names."""
+    def preferences(self, request: Request, token: str, standing: LinkStanding) -> HTMLResponse:
+        """The preference centre: where the person stands, and the choices still open."""
         lang = self.language(request)
+        claims = standing.claims
+        scope_out = standing.scope.status is ConsentStatus.OPTED_OUT
         return self.render(
             request,
             "preferences.html",
             action=f"{PUBLIC_PREFIX}{token}/choice?lang={lang}",
             channel=channel_label(lang, claims.channel.value),
             purpose=purpose_label(lang, claims.purpose),
+            erased=standing.erased,
+            scope_line=scope_line(lang, standing),
+            marketing_line=marketing_line(lang, standing),
+            offer_topic=not scope_out,
+            offer_all=standing.all_marketing.status is not ConsentStatus.OPTED_OUT,
+            offer_snooze=not scope_out,
         )
 
     def done(
-        self, request: Request, claims: TokenClaims, choice: str, until: datetime | None
+        self, request: Request, token: str, standing: LinkStanding, choice: str
     ) -> HTMLResponse:
-        """What a choice did, in words."""
+        """What a choice did, in words, with the way back to the preference centre."""
         lang = self.language(request)
-        text = TEXTS[lang]
-        key = "done_snooze" if choice.startswith("snooze_") else f"done_{choice}"
-        message = text[key].format(
-            channel=channel_label(lang, claims.channel.value),
-            purpose=purpose_label(lang, claims.purpose),
-            date=date_label(lang, until) if until else "",
+        return self.render(
+            request,
+            "done.html",
+            message=done_message(lang, standing, choice),
+            back=f"{PUBLIC_PREFIX}{token}?lang={lang}",
         )
-        return self.render(request, "done.html", message=message)
+
+    @staticmethod
+    def done_url(request: Request, token: str, choice: str) -> str:
+        """Where a choice's POST sends the browser (POST-redirect-GET)."""
+        lang = Pages.language(request)
+        return f"{PUBLIC_PREFIX}{token}/done?{urlencode({'choice': choice, 'lang': lang})}"
 
     def problem(
         self, request: Request, status: int, slug: str, headers: Mapping[str, str]
