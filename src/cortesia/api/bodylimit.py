@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cortesia.api.problems import Problem, ProblemRenderer
 
+
 def too_large(limit: int) -> str:
     return f"the request body is larger than the limit of {limit:,} bytes"
 
