@@ -81,6 +81,14 @@ def test_rotated_keys_still_verify_links_signed_by_the_old_key(clock: FrozenCloc
     assert error.value.reason == UNKNOWN_KEY
 
 
+def test_links_signed_by_the_workspace_key_survive_configuring_keys(clock: FrozenClock) -> None:
+    store = MemoryStore()
+    before = engine_with(clock, store=store).unsubscribe.link("C1", "email", "marketing").token
+    configured = engine_with(clock, KEY_B, store=store)
+    assert configured.unsubscribe.read(before).customer_id == "C1"
+    assert configured.unsubscribe.link("C1", "email", "marketing").token != before
+
+
 def _flip(token: str, index: int) -> str:
     """The token with one character changed (a different valid base64url character)."""
     chars = list(token)

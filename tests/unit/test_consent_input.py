@@ -33,6 +33,12 @@ GOOD = {
         ("lawful_basis", "because", "use one of"),
         ("customer_id", "", "is required"),
         ("colour", "blue", "unknown field"),
+        ("customer_id", "C\x00x", "control characters"),
+        ("actor", "agent\x01", "control characters"),
+        ("jurisdiction", "XX", "ISO 3166"),
+        ("jurisdiction", "US-ZZ", "ISO 3166"),
+        ("until", "2026-04-01T00:00:00Z", "only a snooze"),
+        ("occurred_at", "0001-01-01T00:00:00+00:00", "before 1970"),
     ],
 )
 def test_bad_field_is_named_with_its_value_and_reason(field: str, value: str, reason: str) -> None:
@@ -117,7 +123,56 @@ def test_an_event_dated_in_the_future_is_refused() -> None:
     assert parse_consent_event({**GOOD, "occurred_at": "2026-03-02T09:34:00+00:00"}, now=NOW)
 
 
+@pytest.mark.parametrize(
+    ("evidence", "field"),
+    [
+        ({"url": "javascript:alert(1)"}, "evidence.url"),
+        ({"ip": "999.1.1.1"}, "evidence.ip"),
+        ({"user_agent": "x\x00"}, "evidence.user_agent"),
+        ({"fingerprint": "x"}, "evidence.fingerprint"),
+    ],
+)
+def test_evidence_fields_are_checked(evidence: dict[str, str], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_consent_event({**GOOD, "evidence": evidence}, now=NOW)
+    assert caught.value.problem.field == field
+
+
+def test_good_evidence_and_jurisdiction_pass_normalised() -> None:
+    draft = parse_consent_event(
+        {
+            **GOOD,
+            "jurisdiction": "us-fl",
+            "evidence": {
+                "url": "https://shop.example/signup",
+                "ip": "2001:db8::1",
+                "text": "ticked the box\non the form",
+            },
+        },
+        now=NOW,
+    )
+    assert draft.jurisdiction == "US-FL"
+    assert draft.evidence["ip"] == "2001:db8::1"
+
+
 def test_evidence_text_is_bounded() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_consent_event({**GOOD, "evidence": "x" * 5000}, now=NOW)
     assert caught.value.problem.field == "evidence.text"
+
+
+def test_a_retry_may_differ_in_instant_and_evidence_but_not_in_source(
+    memory_engine: Engine,
+) -> None:
+    first = memory_engine.consent.record({**GOOD, "idempotency_key": "k-9"})
+    retry = memory_engine.consent.record(
+        {
+            **GOOD,
+            "idempotency_key": "k-9",
+            "occurred_at": "2026-03-02T09:00:00Z",
+            "evidence": {"ip": "192.0.2.4"},
+        }
+    )
+    assert retry.event == first.event
+    with pytest.raises(ConflictError):
+        memory_engine.consent.record({**GOOD, "idempotency_key": "k-9", "source": "call_centre"})

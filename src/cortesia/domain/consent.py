@@ -118,22 +118,33 @@ class AppendResult:
     created: bool
 
 
+def _statement(event: ConsentEvent | NewConsentEvent) -> tuple[object, ...]:
+    return (
+        event.channel,
+        event.purpose,
+        event.kind,
+        event.source,
+        event.lawful_basis,
+        event.jurisdiction,
+        dict(event.values),
+    )
+
+
 def check_replay(original: ConsentEvent | NewConsentEvent, draft: NewConsentEvent) -> None:
     """Refuse a reused idempotency key that carries a different statement.
 
-    A retry may differ in its instant, evidence or snooze end (computed again by the
-    caller); it may not change who, which scope or what kind, or an opt-out would be lost.
+    A retry may differ in what the caller computes again each time (the instant when
+    it was left to the ledger, a snooze end, the evidence of the request: IP, user
+    agent); it may not change the scope, kind, source, lawful basis, jurisdiction or
+    preference values, or an opt-out (or its proof) would be lost.
     """
-    if (original.channel, original.purpose, original.kind) != (
-        draft.channel,
-        draft.purpose,
-        draft.kind,
-    ):
+    if _statement(original) != _statement(draft):
         said = f"{original.channel.value} {original.purpose} {original.kind.value}"
         raise ConflictError(
             "idempotency_key",
             draft.idempotency_key,
-            f"already used for a different event of this customer ({said}); use a new key",
+            f"already used for a different statement of this customer ({said}, source "
+            f"{original.source.value}); use a new key",
         )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from cortesia.domain.consent import EVIDENCE_FIELDS, LAWFUL_BASES, NewConsentEvent
+from cortesia.domain.consent import LAWFUL_BASES, NewConsentEvent
 from cortesia.domain.preferences import validate_preference_values
 from cortesia.domain.vocabulary import (
     ConsentKind,
@@ -16,12 +16,13 @@ from cortesia.domain.vocabulary import (
     parse_purpose,
     parse_source,
 )
+from cortesia.engine.consent_fields import parse_evidence, parse_jurisdiction, refuse_controls
 from cortesia.engine.instants import parse_instant
 from cortesia.errors import BatchValidationError, FieldProblem, ValidationError
 
 MAX_BATCH = 10_000
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-MAX_EVIDENCE_TEXT = 4_000
+OLDEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
 _FIELDS = frozenset(
     {
         "customer_id",
@@ -52,29 +53,8 @@ def _text(
     if isinstance(value, str) and len(value) <= limit:
         stripped = value.strip()
         if stripped:
-            return stripped
+            return refuse_controls(field, stripped)
     raise ValidationError(field, value, f"must be text of 1 to {limit} characters")
-
-
-def _evidence(value: object) -> dict[str, str]:
-    if value is None:
-        return {}
-    if isinstance(value, str):
-        value = {"text": value}
-    if not isinstance(value, Mapping):
-        raise ValidationError("evidence", value, "must be text or an object")
-    evidence: dict[str, str] = {}
-    for key, item in value.items():
-        if key not in EVIDENCE_FIELDS:
-            raise ValidationError(
-                f"evidence.{key}", item, f"unknown evidence field; use {', '.join(EVIDENCE_FIELDS)}"
-            )
-        if not isinstance(item, str) or len(item) > MAX_EVIDENCE_TEXT:
-            raise ValidationError(
-                f"evidence.{key}", item, f"must be text of at most {MAX_EVIDENCE_TEXT} characters"
-            )
-        evidence[str(key)] = item
-    return evidence
 
 
 def _lawful_basis(value: str | None) -> str | None:
@@ -91,6 +71,8 @@ def _until(data: Mapping[str, object], kind: ConsentKind, occurred_at: datetime)
         if kind is ConsentKind.SNOOZE:
             raise ValidationError("until", raw, "a snooze needs the instant it ends")
         return None
+    if kind is not ConsentKind.SNOOZE:
+        raise ValidationError("until", raw, "only a snooze has an end; leave it out")
     until = parse_instant(raw, "until")
     if until <= occurred_at:
         raise ValidationError("until", raw, "must be after occurred_at")
@@ -130,6 +112,8 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
         )
     raw_at = data.get("occurred_at")
     occurred_at = now if raw_at in (None, "") else parse_instant(raw_at, "occurred_at")
+    if occurred_at < OLDEST_INSTANT:
+        raise ValidationError("occurred_at", raw_at, "is before 1970; check the year")
     if occurred_at > now + MAX_CLOCK_SKEW:
         # A future-dated statement would outrank withdrawals made before it happens.
         raise ValidationError(
@@ -147,9 +131,9 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
         or _default_key(data, occurred_at),
         until=_until(data, kind, occurred_at),
         values=_values(data, kind),
-        evidence=_evidence(data.get("evidence")),
+        evidence=parse_evidence(data.get("evidence")),
         lawful_basis=_lawful_basis(_text(data, "lawful_basis", required=False)),
-        jurisdiction=jurisdiction.upper() if jurisdiction else None,
+        jurisdiction=parse_jurisdiction(jurisdiction),
         actor=_text(data, "actor", required=False),
     )
 

@@ -148,13 +148,12 @@ class UnsubscribeService:
     def _key_ring(self) -> dict[str, bytes]:
         # Read lazily: building an engine must not touch the store.
         if self._keys is None:
-            if self._options.unsubscribe_keys:
-                self._keys = dict(self._options.unsubscribe_keys)
-            else:
-                secret = self._store.secret(
-                    f"unsubscribe-key-{DEFAULT_KID}", lambda: secrets.token_bytes(32)
-                )
-                self._keys = {DEFAULT_KID: secret}
+            workspace_key = self._store.secret(
+                f"unsubscribe-key-{DEFAULT_KID}", lambda: secrets.token_bytes(32)
+            )
+            # The workspace key keeps verifying after keys are configured, so links sent
+            # before the switch still work; a configured key with the same id wins.
+            self._keys = {DEFAULT_KID: workspace_key, **dict(self._options.unsubscribe_keys)}
         return self._keys
 
     @staticmethod

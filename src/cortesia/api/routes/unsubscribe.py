@@ -6,6 +6,8 @@ CSRF token (a forged request could only withdraw consent for the token's holder)
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -24,7 +26,15 @@ ONE_CLICK = "One-Click"
 
 
 def _evidence(request: Request) -> dict[str, str]:
-    return {"ip": client_ip(request), "user_agent": request.headers.get("user-agent", "")[:300]}
+    # Keep only what is really there: a proxy may hide the address, a client the agent.
+    evidence: dict[str, str] = {}
+    address = client_ip(request)
+    with contextlib.suppress(ValueError):
+        evidence["ip"] = str(ipaddress.ip_address(address))
+    agent = request.headers.get("user-agent", "").strip()[:300]
+    if agent and agent.isprintable():
+        evidence["user_agent"] = agent
+    return evidence
 
 
 @router.get(
