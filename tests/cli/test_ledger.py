@@ -9,9 +9,22 @@ from cortesia.domain.chain_check import ChainProblem
 def _record_three(cli: Cli) -> list[str]:
     ids = []
     for day, kind in (("01", "opt_in"), ("02", "opt_out"), ("03", "opt_in")):
-        created = cli.json("consent", "record", "-c", "C1", "--channel", "email", "--purpose",
-                           "marketing", "--kind", kind, "--source", "web",
-                           "--at", f"2026-01-{day}T10:00:00+00:00")
+        created = cli.json(
+            "consent",
+            "record",
+            "-c",
+            "C1",
+            "--channel",
+            "email",
+            "--purpose",
+            "marketing",
+            "--kind",
+            kind,
+            "--source",
+            "web",
+            "--at",
+            f"2026-01-{day}T10:00:00+00:00",
+        )
         ids.append(created["event"]["event_id"])
     return ids
 
@@ -56,3 +69,24 @@ def test_each_kind_of_problem_reads_as_one_aligned_line() -> None:
         "removed  seq 4: seq 4 missing before event e5",
         "inserted seq 7  event e7: not in the chain after seq 6",
     ]
+
+
+def test_head_prints_an_anchor_that_verify_holds_the_ledger_to(cli: Cli) -> None:
+    _record_three(cli)
+    anchor = cli.json("ledger", "head")["anchor"]
+    assert anchor.startswith("3:")
+    cli.sql("DELETE FROM consent_events WHERE seq = 3")
+    cli.sql(
+        'UPDATE chain_head SET "count" = 2, last_seq = 2, '
+        "last_hash = (SELECT hash FROM consent_events WHERE seq = 2)"
+    )
+    assert cli("ledger", "verify").exit_code == 0  # a consistent rewrite, without the anchor
+    result = cli("ledger", "verify", "--anchor", anchor)
+    assert result.exit_code == 1
+    assert "anchored event seq 3 is no longer in the chain" in result.stdout
+
+
+def test_a_malformed_anchor_is_one_line_and_exit_2(cli: Cli) -> None:
+    result = cli("ledger", "verify", "--anchor", "three")
+    assert result.exit_code == 2
+    assert "anchor" in result.stderr

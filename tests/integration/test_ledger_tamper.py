@@ -9,7 +9,7 @@ from tests.integration.ledger_drafts import T0, draft, drafts
 from cortesia.adapters.sql.codec import event_row
 from cortesia.adapters.sql.store import SqlStore
 from cortesia.adapters.sql.tables import consent_events
-from cortesia.domain.chain_check import ChainProblem, verify_chain
+from cortesia.domain.chain_check import Anchor, ChainProblem, verify_chain
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.ledger import seal
 from cortesia.errors import StoreError
@@ -90,3 +90,21 @@ def test_reading_the_state_of_a_damaged_row_fails_closed(sql_store: SqlStore) ->
     _run(sql_store, "UPDATE consent_events SET evidence = 'not json' WHERE seq = 2")
     with pytest.raises(StoreError, match="ledger verify"):
         sql_store.events_of(events[1].customer_id)
+
+
+def test_a_removed_newest_event_with_a_rewritten_head_is_caught_by_an_anchor(
+    sql_store: SqlStore,
+) -> None:
+    _ledger(sql_store)
+    head = sql_store.chain_head()
+    _run(sql_store, "DELETE FROM consent_events WHERE seq = 5")
+    _run(
+        sql_store,
+        'UPDATE chain_head SET "count" = 4, last_seq = 4, '
+        "last_hash = (SELECT hash FROM consent_events WHERE seq = 4)",
+    )
+    assert verify_chain(sql_store.iter_events(), sql_store.chain_head()) == []
+    anchored = verify_chain(
+        sql_store.iter_events(), sql_store.chain_head(), [Anchor(head.last_seq, head.last_hash)]
+    )
+    assert [(p.seq, p.problem) for p in anchored] == [(5, "removed")]

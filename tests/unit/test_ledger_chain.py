@@ -6,7 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
-from cortesia.domain.chain_check import verify_chain
+import pytest
+
+from cortesia.domain.chain_check import Anchor, verify_chain
+from cortesia.errors import ValidationError
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, rehash
 from cortesia.domain.vocabulary import ConsentKind
@@ -122,3 +125,30 @@ def test_blanked_personal_fields_verify_when_the_erasure_is_recorded() -> None:
     events = list(engine.store.iter_events())
     assert events[0].erased and events[0].evidence == {}
     assert problems(events, engine.store.chain_head()) == []
+
+
+def test_a_removed_tail_with_a_rewritten_head_is_caught_only_by_an_anchor() -> None:
+    events, head = ledger()
+    anchor = Anchor(head.last_seq, head.last_hash)
+    events.pop()
+    rewritten = ChainHead(head.count - 1, events[-1].seq, events[-1].hash)
+    assert problems(events, rewritten) == []  # the limit of a chain kept in one place
+    assert problems_anchored(events, rewritten, anchor) == [(6, "removed")]
+
+
+def test_an_anchor_that_no_longer_matches_is_reported_as_altered() -> None:
+    events, head = ledger()
+    wrong = Anchor(3, "f" * 64)
+    assert problems_anchored(events, head, wrong) == [(3, "altered")]
+    assert problems_anchored(events, head, Anchor(3, events[2].hash)) == []
+
+
+def test_an_anchor_must_read_seq_colon_hash() -> None:
+    with pytest.raises(ValidationError):
+        Anchor.parse("12-abc")
+
+
+def problems_anchored(
+    events: list[ConsentEvent], head: ChainHead, anchor: Anchor
+) -> list[tuple[int, str]]:
+    return [(p.seq, p.problem) for p in verify_chain(events, head, [anchor])]

@@ -8,12 +8,13 @@ removed or extended tail. Rows that no longer decode are reported, not fatal.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead, personal_digest, rehash
 from cortesia.domain.vocabulary import ConsentKind
+from cortesia.errors import ValidationError
 
 _RECENT_HASHES = 4096
 
@@ -139,14 +140,71 @@ def _check_head(walk: _Walk, head: ChainHead) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A link of the chain written down outside the store: seq and hash.
+
+    Whoever can write to the store can delete the newest events and rewrite the head
+    to match; an anchor kept elsewhere (``cortesia ledger head``) still catches that.
+    """
+
+    seq: int
+    hash: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        """An anchor from ``SEQ:HASH``.
+
+        >>> Anchor.parse("12:" + "ab" * 32).seq
+        12
+        """
+        seq, sep, digest = text.strip().partition(":")
+        if not sep or not seq.isdigit() or int(seq) < 1 or len(digest) != 64:
+            raise ValidationError("anchor", text, "must be SEQ:HASH as `ledger head` prints it")
+        return cls(int(seq), digest.lower())
+
+
+def _check_anchors(walk: _Walk, anchors: Sequence[Anchor], seen: Mapping[int, str]) -> None:
+    for anchor in anchors:
+        found = seen.get(anchor.seq)
+        if found is None:
+            walk.problems.append(
+                ChainProblem(
+                    "-",
+                    anchor.seq,
+                    "removed",
+                    f"anchored event seq {anchor.seq} is no longer in the chain",
+                )
+            )
+        elif found != anchor.hash:
+            walk.problems.append(
+                ChainProblem(
+                    "-",
+                    anchor.seq,
+                    "altered",
+                    f"the chain at seq {anchor.seq} differs from its anchor",
+                )
+            )
+
+
 def verify_chain(
-    events: Iterable[ConsentEvent | UnreadableEvent], head: ChainHead
+    events: Iterable[ConsentEvent | UnreadableEvent],
+    head: ChainHead | Callable[[], ChainHead],
+    anchors: Sequence[Anchor] = (),
 ) -> list[ChainProblem]:
-    """Every altered, inserted or removed event, walking ``events`` in seq order."""
+    """Every altered, inserted or removed event, walking ``events`` in seq order.
+
+    ``head`` may be a function, asked once the walk is over (appends may go on meanwhile).
+    """
     walk = _Walk()
+    wanted = {anchor.seq for anchor in anchors}
+    seen: dict[int, str] = {}
     for event in events:
         walk.step(event)
-    _check_head(walk, head)
+        if event.seq in wanted:
+            seen[event.seq] = event.hash
+    _check_head(walk, head if isinstance(head, ChainHead) else head())
+    _check_anchors(walk, anchors, seen)
     for event in walk.erased_events:
         if event.customer_id not in walk.erasures:
             walk.flag(event, "altered", "marked erased, but its customer has no erasure event")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cortesia.domain.chain_check import Anchor
+from cortesia.domain.ledger import ChainHead
 from cortesia.engine.access import AccessService
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.customers import CustomerService
@@ -39,9 +42,13 @@ class Engine:
         """Erase a customer on request; their contact points stay suppressed."""
         return erase_customer(self.store, self.clock, customer_id, actor)
 
-    def verify_ledger(self) -> VerificationReport:
-        """Walk the hash chain and report every break."""
-        return verify_ledger(self.store)
+    def verify_ledger(self, anchors: Sequence[Anchor] = ()) -> VerificationReport:
+        """Walk the hash chain and report every break (and every anchor no longer held)."""
+        return verify_ledger(self.store, anchors)
+
+    def ledger_head(self) -> ChainHead:
+        """The end of the chain now: write it down elsewhere to anchor later checks."""
+        return self.store.chain_head()
 
     def close(self) -> None:
         self.store.close()
