@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_WORKSPACE = Path(".cortesia")
@@ -41,6 +42,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.workspace_dir / 'cortesia.db'}"
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                "must be an http:// or https:// address, e.g. https://prefs.example.com"
+            )
+        return value
 
 
 @lru_cache(maxsize=1)

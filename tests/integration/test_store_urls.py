@@ -8,7 +8,9 @@ from cortesia.adapters.sql.store import SqlStore
 from cortesia.errors import StoreError
 
 
-@pytest.mark.parametrize("url", ["bogus://x", "not a url", "postgresql+nodriver://u@h/db"])
+@pytest.mark.parametrize(
+    "url", ["bogus://x", "not a url", "postgresql+nodriver://u@h/db", "mysql://u@h/db"]
+)
 def test_an_unusable_url_is_a_store_error_naming_it(url: str) -> None:
     with pytest.raises(StoreError) as caught:
         SqlStore(url)
@@ -19,3 +21,8 @@ def test_a_password_in_the_url_is_not_echoed() -> None:
     with pytest.raises(StoreError) as caught:
         SqlStore("postgresql+nodriver://user:s3cret@h/db")
     assert "s3cret" not in str(caught.value)
+
+
+def test_a_database_we_do_not_support_is_named_as_such() -> None:
+    with pytest.raises(StoreError, match="unsupported store"):
+        SqlStore("mysql://u@h/db")

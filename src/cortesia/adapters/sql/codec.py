@@ -132,26 +132,59 @@ def customer_row(customer: Customer) -> tuple[object, ...]:
     )
 
 
+class ColumnError(ValueError):
+    """A stored column that does not hold what this code writes (a row edited by hand)."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        self.column = column
+        super().__init__(f"column {column} {reason}")
+
+
+def _json_column(text: str, column: str) -> Any:
+    try:
+        return load_json(text)
+    except (ValueError, TypeError):  # TypeError: NULL or a number, written by hand
+        raise ColumnError(column, "is not valid JSON") from None
+
+
+def _texts(text: str, column: str) -> tuple[str, ...]:
+    items = _json_column(text, column)
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ColumnError(column, "is not a JSON list of texts")
+    return tuple(items)
+
+
 def _attributes(text: str, types: Mapping[str, AttributeType]) -> dict[str, AttributeValue]:
-    raw: dict[str, AttributeValue] = load_json(text)
+    raw = _json_column(text, "attributes")
+    if not isinstance(raw, dict):
+        raise ColumnError("attributes", "is not a JSON object")
     for name, value in raw.items():
+        if isinstance(value, list | dict):
+            raise ColumnError("attributes", f"holds {name!r}, which is not an attribute value")
         if isinstance(value, str) and types.get(name) is AttributeType.DATE:
-            raw[name] = date.fromisoformat(value)
+            try:
+                raw[name] = date.fromisoformat(value)
+            except ValueError:
+                reason = f"holds {name!r}={value!r}, which is not a date (YYYY-MM-DD)"
+                raise ColumnError("attributes", reason) from None
     return raw
 
 
 def customer_from_row(row: Sequence[Any], types: Mapping[str, AttributeType]) -> Customer:
-    """A customer from a ``customers`` row; dates decoded by the attribute types."""
+    """A customer from a ``customers`` row; dates decoded by the attribute types.
+
+    A JSON column that does not hold what is written there raises ``ColumnError``.
+    """
     return Customer(
         customer_id=row[0],
         country=row[1],
         subdivision=row[2],
         time_zone=row[3],
-        time_zone_candidates=tuple(load_json(row[4])),
+        time_zone_candidates=_texts(row[4], "time_zone_candidates"),
         language=row[5],
-        phones=tuple(load_json(row[6])),
-        emails=tuple(load_json(row[7])),
-        push_ids=tuple(load_json(row[8])),
+        phones=_texts(row[6], "phones"),
+        emails=_texts(row[7], "emails"),
+        push_ids=_texts(row[8], "push_ids"),
         attributes=_attributes(row[9], types),
     )
 

@@ -50,6 +50,9 @@ def _on_sqlite_begin(connection: sa.Connection) -> None:
 def create(url: str) -> sa.Engine:
     """An engine for ``url``, with SQLite's pragmas and transaction hooks installed."""
     parsed = parse_url(url)
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"unsupported store {shown}: use sqlite:/// or postgresql+psycopg://")
     if parsed.get_backend_name() == "sqlite":
         engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _on_sqlite_connect)

@@ -8,11 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from cortesia.adapters.sql.codec import customer_from_row, customer_row
+from cortesia.adapters.sql.codec import ColumnError, customer_from_row, customer_row
 from cortesia.adapters.sql.connection import driver, guarded, writing
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
 from cortesia.adapters.sql.tables import attribute_types, customers
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
+from cortesia.errors import StoreError
 
 # PostgreSQL takes one array per lookup; big chunks keep round trips few.
 _PG_CHUNK = 50_000
@@ -94,11 +95,11 @@ class SqlCustomers:
             return int(connection.execute(query).scalar_one())
 
     def _decode(self, rows: Sequence[Any]) -> list[Customer]:
-        decoded = [customer_from_row(row, self._types) for row in rows]
+        decoded = [_customer(row, self._types) for row in rows]
         if any(_unknown_text(c, self._types) for c in decoded):
             # A name registered since the cache was filled: it may be a date.
             self.types()
-            decoded = [customer_from_row(row, self._types) for row in rows]
+            decoded = [_customer(row, self._types) for row in rows]
         return decoded
 
     def types(self) -> dict[str, AttributeType]:
@@ -119,6 +120,14 @@ class SqlCustomers:
         if types:
             rows = [{"name": n, "type": AttributeType(k).value} for n, k in types.items()]
             connection.execute(insert_ignoring(self._engine, attribute_types), rows)
+
+
+def _customer(row: Any, types: Mapping[str, AttributeType]) -> Customer:
+    """The customer of a row; a row edited by hand into something else is a store fault."""
+    try:
+        return customer_from_row(row, types)
+    except ColumnError as error:
+        raise StoreError(f"customer {row[0]!r} cannot be read: {error}") from error
 
 
 def _unknown_text(customer: Customer, types: Mapping[str, AttributeType]) -> bool:

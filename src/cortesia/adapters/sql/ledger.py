@@ -19,6 +19,11 @@ from cortesia.domain.ledger import ChainHead, seal
 from cortesia.errors import StoreError, ValidationError
 
 STREAM_CHUNK = 5_000
+MISSING_HEAD = (
+    "the ledger's chain head row is missing: it was deleted by hand (restore the chain_head "
+    "row from a backup; `cortesia ledger verify --anchor` with a kept anchor tells how much of "
+    "the chain still holds) or the workspace was never initialised (`cortesia init`)"
+)
 
 
 def _utc(moment: datetime, field: str) -> datetime:
@@ -59,7 +64,7 @@ class SqlLedger:
         cursor.execute(self._sql.head_for_update)
         row = cursor.fetchone()
         if row is None:
-            raise StoreError("the chain head is missing; run `cortesia init` on this workspace")
+            raise StoreError(MISSING_HEAD)
         return ChainHead(int(row[0]), int(row[1]), str(row[2]))
 
     def _fetch(self, cursor: Any, statement: Callable[[int], str], values: list[Any]) -> list[Any]:
@@ -168,5 +173,5 @@ class SqlLedger:
         with guarded(self._engine, "read the chain head"), self._engine.connect() as connection:
             row = connection.exec_driver_sql(self._sql.head).first()
         if row is None:
-            raise StoreError("the chain head is missing; run `cortesia init` on this workspace")
+            raise StoreError(MISSING_HEAD)
         return ChainHead(int(row[0]), int(row[1]), str(row[2]))
