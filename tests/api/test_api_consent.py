@@ -127,6 +127,52 @@ def test_a_bad_at_is_a_422_naming_the_query_parameter(client: TestClient, keys: 
     assert response.json()["errors"][0]["value"] == "2026-03-01T10:00"
 
 
+def test_a_plus_that_became_a_space_in_at_says_to_write_2b(
+    client: TestClient, keys: Keys
+) -> None:
+    for path in ("/v1/customers/C1/consent", "/v1/customers/C1/consent/proof"):
+        response = client.get(f"{path}?at=2026-01-15T00:00:00+01:00",
+                              headers=bearer(keys.consent_read))
+        assert response.status_code == 422
+        [problem] = response.json()["errors"]
+        assert (problem["field"], problem["value"]) == ("at", "2026-01-15T00:00:00 01:00")
+        assert "'+' must be written %2B in a URL" in problem["reason"]
+    written = client.get("/v1/customers/C1/consent?at=2026-01-15T00:00:00%2B01:00",
+                         headers=bearer(keys.consent_read))
+    assert written.json()["at"] == "2026-01-14T23:00:00+00:00"
+
+
+def test_a_bad_at_without_a_lost_plus_gets_no_url_hint(client: TestClient, keys: Keys) -> None:
+    response = client.get("/v1/customers/C1/consent", params={"at": "yesterday 10:00"},
+                          headers=bearer(keys.consent_read))
+    assert response.json()["errors"][0]["reason"] == "not an ISO 8601 instant"
+
+
+def test_a_key_reused_inside_a_batch_names_the_row_that_reuses_it(
+    client: TestClient, keys: Keys
+) -> None:
+    batch = {"events": [event(idempotency_key="k"), event(customer_id="C2", idempotency_key="k"),
+                        event(idempotency_key="k"), event(kind="opt_out", idempotency_key="k")]}
+    response = client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
+    assert response.status_code == 409
+    [problem] = response.json()["errors"]
+    assert (problem["row"], problem["field"], problem["value"]) == (3, "idempotency_key", "k")
+    assert response.json()["detail"].startswith("row 3, ")
+    history = client.get("/v1/customers/C1/consent/history", headers=bearer(keys.consent_read))
+    assert history.json()["events"] == []
+
+
+def test_a_batch_key_clashing_with_a_stored_event_names_the_row_using_it(
+    client: TestClient, keys: Keys
+) -> None:
+    client.post(EVENTS, json=event(idempotency_key="k"), headers=bearer(keys.consent_rw))
+    batch = {"events": [event(channel="sms", idempotency_key="a"),
+                        event(kind="opt_out", idempotency_key="k")]}
+    response = client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["row"] == 1
+
+
 def test_proof_lists_the_deciding_events_as_a_receipt(client: TestClient, keys: Keys) -> None:
     client.post(EVENTS, json=event(lawful_basis="consent"), headers=bearer(keys.consent_rw))
     client.post(EVENTS, json=event(channel="sms", kind="opt_out"), headers=bearer(keys.consent_rw))

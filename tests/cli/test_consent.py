@@ -4,6 +4,7 @@ from typing import Any
 
 from tests.cli.conftest import EXAMPLES, Cli, one_line
 
+from cortesia.cli.options import RECORDABLE_KINDS
 from cortesia.domain.consent import LAWFUL_BASES
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 
@@ -93,6 +94,24 @@ def test_bad_kind_is_one_line_exit_2_and_nothing_written(cli: Cli) -> None:
     assert cli.json("consent", "history", "C1")["events"] == []
 
 
+def test_erasure_is_refused_as_a_kind_pointing_at_customers_erase(cli: Cli) -> None:
+    erasure = [*OPT_IN]
+    erasure[erasure.index("opt_in")] = "Erasure"
+    result = cli(*erasure)
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert "kind='Erasure'" in line and "use cortesia customers erase" in line
+    assert cli.json("consent", "history", "C1")["events"] == []
+
+
+def test_an_unknown_kind_lists_only_the_kinds_that_can_be_recorded(cli: Cli) -> None:
+    bad = [*OPT_IN]
+    bad[bad.index("opt_in")] = "maybe"
+    line = one_line(cli(*bad).stderr)
+    assert line.endswith(f"use one of {', '.join(RECORDABLE_KINDS)}")
+    assert "erasure" not in line
+
+
 def test_snooze_without_its_end_is_refused_naming_until(cli: Cli) -> None:
     result = cli("consent", "record", "-c", "C1", "--channel", "sms", "--purpose",
                  "marketing", "--kind", "snooze", "--source", "app")
@@ -122,9 +141,13 @@ def test_missing_source_is_one_line_naming_it_with_its_values_and_where_help_is(
 def test_record_help_lists_exactly_what_the_validators_accept(cli: Cli) -> None:
     shown = " ".join(cli.ok("consent", "record", "--help").stdout.split())
     for option, values in (("--source SOURCE", Source), ("--channel CHANNEL", Channel),
-                           ("--kind KIND", ConsentKind), ("--lawful-basis BASIS", LAWFUL_BASES)):
+                           ("--kind KIND", RECORDABLE_KINDS),
+                           ("--lawful-basis BASIS", LAWFUL_BASES)):
         described = shown.split(option, 1)[1].split(" --", 1)[0]
         assert all(str(value) in described for value in values), option
+    kinds = shown.split("--kind KIND", 1)[1].split(" --", 1)[0]
+    assert "erasure" not in kinds and "customers erase" in kinds
+    assert set(RECORDABLE_KINDS) == set(ConsentKind) - {ConsentKind.ERASURE}
     until = shown.split("--until INSTANT", 1)[1].split(" --", 1)[0]
     assert "end of the snooze" in until.lower() and "only with" in until
 

@@ -74,7 +74,7 @@ def test_a_bare_group_still_prints_its_help(cli: Cli) -> None:
 
 
 def test_ctrl_c_is_one_line_and_exit_130(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(self: Engine) -> None:
+    def interrupted(self: Engine, *args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Engine, "verify_ledger", interrupted)
@@ -86,7 +86,7 @@ def test_ctrl_c_is_one_line_and_exit_130(cli: Cli, monkeypatch: pytest.MonkeyPat
 def test_an_unexpected_fault_is_one_line_not_a_trace(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: Engine) -> None:
+    def broken(self: Engine, *args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(Engine, "verify_ledger", broken)

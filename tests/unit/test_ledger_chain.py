@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from cortesia.adapters.memory import FrozenClock, MemoryStore
 import pytest
 
+from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.chain_check import Anchor, verify_chain
-from cortesia.errors import ValidationError
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, rehash
 from cortesia.domain.vocabulary import ConsentKind
 from cortesia.engine.hub import Engine
+from cortesia.errors import ValidationError
 
 T0 = datetime(2026, 2, 1, tzinfo=UTC)
 

@@ -12,8 +12,7 @@ rendered as an HTML page in the visitor's language.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cortesia.api.row_checks import engine_row_problems, merged
+from cortesia.api.safe_json import json_safe, safe_text
 from cortesia.api.schemas import BODY_TAGS
 from cortesia.api.web.pages import PUBLIC_PREFIX, Pages
 from cortesia.engine.unsubscribe import EXPIRED
@@ -41,8 +41,7 @@ from cortesia.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
-_MAX_TEXT = 200
-_MAX_ITEMS = 20
+_MAX_DETAIL = 2000  # our own sentences: longer than an echoed value, still bounded
 
 # Most specific first: the first matching class decides.
 _KINDS: tuple[tuple[type[CortesiaError], int, str, str], ...] = (
@@ -76,53 +75,21 @@ class Problem:
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def document(self, instance: str) -> dict[str, Any]:
+        """The JSON document; every part is made safe, so rendering it cannot fail."""
         return {
             "type": f"urn:cortesia:problem:{self.slug}",
             "title": self.title,
             "status": self.status,
-            "detail": self.detail,
-            "instance": instance,
-            "errors": [
-                {"row": p.row, "field": p.field, "value": json_safe(p.value), "reason": p.reason}
-                for p in self.errors
-            ],
+            "detail": safe_text(self.detail, _MAX_DETAIL),
+            "instance": safe_text(instance, _MAX_DETAIL),
+            "errors": [_entry(p) for p in self.errors],
         }
 
 
-def json_safe(value: object) -> object:
-    """``value`` as JSON can carry it, small: problems never echo a whole body.
-
-    Text is cut to 200 characters; a list or object too big to show is summarised.
-
-    >>> json_safe(list(range(10001)))
-    'list of 10001 items'
-    >>> json_safe({"a": 1})
-    {'a': 1}
-    """
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, bytes | bytearray):
-        value = bytes(value[: _MAX_TEXT * 4]).decode("utf-8", errors="replace")
-    if isinstance(value, str):
-        return value if len(value) <= _MAX_TEXT else value[:_MAX_TEXT] + "…"
-    if isinstance(value, Mapping | list | tuple | set | frozenset):
-        return _small_or_summary(value)
-    return json_safe(str(value))
-
-
-def _small_or_summary(value: Collection[object]) -> object:
-    if isinstance(value, Mapping):
-        summary = f"object with {len(value)} field{'s' if len(value) != 1 else ''}"
-        shown: object = (
-            {str(k)[:_MAX_TEXT]: json_safe(v) for k, v in value.items()}
-            if len(value) <= _MAX_ITEMS else None
-        )
-    else:
-        summary = f"list of {len(value)} item{'s' if len(value) != 1 else ''}"
-        shown = [json_safe(v) for v in value] if len(value) <= _MAX_ITEMS else None
-    if shown is None or len(json.dumps(shown, ensure_ascii=False)) > _MAX_TEXT:
-        return summary
-    return shown
+def _entry(problem: FieldProblem) -> dict[str, object]:
+    row = problem.row if isinstance(problem.row, int) else None
+    return {"row": row, "field": safe_text(problem.field), "value": json_safe(problem.value),
+            "reason": safe_text(problem.reason, _MAX_DETAIL)}
 
 
 def problem_of(error: CortesiaError) -> Problem:
@@ -184,12 +151,12 @@ class ProblemRenderer:
     def respond(self, request: Request, problem: Problem) -> Response:
         if request.url.path.startswith(PUBLIC_PREFIX):
             return self._pages.problem(request, problem.status, problem.slug, problem.headers)
-        return JSONResponse(
-            problem.document(request.url.path),
-            status_code=problem.status,
-            media_type=PROBLEM_JSON,
-            headers=dict(problem.headers),
-        )
+        try:
+            content = problem.document(request.url.path)
+            return JSONResponse(content, problem.status, dict(problem.headers), PROBLEM_JSON)
+        except Exception:  # the last resort: an answer without the caller's values
+            bare = Problem(problem.status, problem.slug, problem.title, problem.title)
+            return JSONResponse(bare.document(""), problem.status, media_type=PROBLEM_JSON)
 
     async def on_domain_error(self, request: Request, error: Exception) -> Response:
         if not isinstance(error, CortesiaError):
@@ -201,7 +168,10 @@ class ProblemRenderer:
             return await self.on_unexpected(request, error)
         found = _request_problems(error)
         problems = merged(found, engine_row_problems(request, error.body, found))
-        detail = f"{len(problems)} problem(s) in the request; first: {problems[0].describe()}"
+        first = problems[0]
+        # Described from its safe echo: repr() of the raw value may itself fail.
+        shown = FieldProblem(first.field, json_safe(first.value), first.reason, first.row)
+        detail = f"{len(problems)} problem(s) in the request; first: {shown.describe()}"
         return self.respond(request, Problem(422, "validation", "Invalid input", detail, problems))
 
     async def on_http_error(self, request: Request, error: Exception) -> Response:

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from cortesia.api.schemas import MAX_BATCH
 from cortesia.engine.consent_input import parse_consent_event
 from cortesia.engine.hub import Engine
-from cortesia.errors import FieldProblem, ValidationError
+from cortesia.errors import ConflictError, FieldProblem, ValidationError
 
 CONSENT_EVENTS = "/v1/consent-events"
 
@@ -51,3 +51,38 @@ def engine_row_problems(
 def merged(first: Sequence[FieldProblem], more: Sequence[FieldProblem]) -> list[FieldProblem]:
     """Both lists in row order (a stable sort keeps each row's own order)."""
     return sorted([*first, *more], key=lambda p: -1 if p.row is None else p.row)
+
+
+def conflicting_row(rows: Sequence[Mapping[str, object]], key: object) -> int | None:
+    """The row of a batch that reuses idempotency ``key`` for a different statement.
+
+    Within one customer's rows with that key, the first that differs from the first
+    of them (the one the key stands for); failing that, the only row using the key
+    (its clash is with a stored event), or the first if one customer sends it only
+    in identical rows. None when the rows do not say.
+
+    >>> rows = [{"customer_id": "C1", "idempotency_key": "k", "kind": "opt_in"},
+    ...         {"customer_id": "C2", "idempotency_key": "k", "kind": "opt_out"},
+    ...         {"customer_id": "C1", "idempotency_key": "k", "kind": "opt_out"}]
+    >>> conflicting_row(rows, "k")
+    2
+    """
+    firsts: dict[object, Mapping[str, object]] = {}
+    using = [n for n, row in enumerate(rows) if row.get("idempotency_key") == key]
+    for number in using:
+        row = rows[number]
+        first = firsts.setdefault(row.get("customer_id"), row)
+        if first is not row and first != row:
+            return number
+    return using[0] if using and len(firsts) == 1 else None
+
+
+def with_row(error: ConflictError, row: int | None) -> ConflictError:
+    """``error`` naming the row of the batch it is about."""
+    if row is None:
+        return error
+    problem = error.problem
+    named = ConflictError(problem.field, problem.value, problem.reason)
+    named.problem = FieldProblem(problem.field, problem.value, problem.reason, row)
+    named.args = (named.problem.describe(),)
+    return named

@@ -12,9 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
+from cortesia.domain.consent import EVIDENCE_FIELDS
 from cortesia.domain.vocabulary import (
     Channel,
     ConsentKind,
@@ -30,7 +41,24 @@ from cortesia.errors import ValidationError
 _STRICT = ConfigDict(strict=True, extra="forbid")
 MAX_BATCH = 10_000
 
-AttributeIn = str | int | float | bool
+
+
+def _one_problem(reason: str) -> WrapValidator:
+    """One problem for a union, instead of one per member type (``x.str``, ``x.int``…)."""
+
+    def check(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        try:
+            return handler(value)
+        except PydanticValidationError:
+            raise PydanticCustomError("invalid_type", reason) from None
+
+    return WrapValidator(check)
+
+
+ATTRIBUTE_REASON = "must be text, a number, true/false or a date (YYYY-MM-DD text)"
+EVIDENCE_REASON = f"must be text, or an object of text values ({', '.join(EVIDENCE_FIELDS)})"
+AttributeIn = Annotated[str | int | float | bool, _one_problem(ATTRIBUTE_REASON)]
+EvidenceIn = Annotated[str | dict[str, str], _one_problem(EVIDENCE_REASON)]
 
 
 def _one_of(values: Iterable[object]) -> str:
@@ -108,7 +136,7 @@ class ConsentEventIn(BaseModel):
     until: InstantText | None = Field(default=None, description="end of a snooze (ISO 8601)")
     values: dict[str, Any] | None = Field(default=None, description="preference values")
     source: SourceText = Field(default="api", description=f"one of {_one_of(Source)}")
-    evidence: str | dict[str, str] | None = Field(
+    evidence: EvidenceIn | None = Field(
         default=None, description="text, or text/url/recording_id/ip/user_agent/notice_version"
     )
     lawful_basis: str | None = None

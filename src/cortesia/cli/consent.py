@@ -20,6 +20,7 @@ from cortesia.cli.options import (
     JsonOption,
     PurposeOption,
     command_group,
+    recordable_kind,
 )
 from cortesia.cli.output import emit_json, say, table, view_rows
 from cortesia.domain.consent import EVIDENCE_FIELDS
@@ -33,7 +34,8 @@ _EVENT_COLUMNS = ("seq", "occurred_at", "channel", "purpose", "kind", "until", "
 
 CustomerOption = Annotated[str, typer.Option("--customer", "-c", metavar="CUSTOMER",
                                             help="Customer id.")]
-KindOption = Annotated[str, typer.Option(metavar="KIND", help=KIND_HELP)]
+KindOption = Annotated[str, typer.Option(metavar="KIND", help=KIND_HELP,
+                                         callback=recordable_kind)]
 SourceOption = Annotated[str, typer.Option(metavar="SOURCE", help=SOURCE_HELP)]
 UntilOption = Annotated[str | None, typer.Option(
     metavar="INSTANT", help=f"End of the snooze (only with --kind snooze): {INSTANT_HELP}.")]

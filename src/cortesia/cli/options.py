@@ -21,6 +21,7 @@ from cortesia.domain.vocabulary import (
     ConsentKind,
     Source,
 )
+from cortesia.errors import ValidationError
 
 INSTANT_HELP = "an ISO 8601 instant with offset, e.g. 2026-03-01T10:00:00+01:00"
 
@@ -34,10 +35,26 @@ def one_of(values: Iterable[str] | type[StrEnum]) -> str:
 CHANNEL_HELP = f"Channel: {one_of(Channel)} (all = every channel)."
 PURPOSE_HELP = (f"Purpose: {one_of((MARKETING, SERVICE, THIRD_PARTY, PROFILING, ALL_PURPOSES))} "
                 "or a marketing topic in snake_case.")
-KIND_HELP = f"What the event says: {one_of(ConsentKind)}."
+# An erasure also deletes data and suppresses contact points: `customers erase` does it.
+RECORDABLE_KINDS = tuple(k for k in ConsentKind if k is not ConsentKind.ERASURE)
+KIND_HELP = (f"What the event says: {one_of(RECORDABLE_KINDS)} "
+             "(to erase a customer: cortesia customers erase).")
 SOURCE_HELP = f"Where the consent was collected: {one_of(Source)}."
 LAWFUL_BASIS_HELP = f"Lawful basis: {one_of(sorted(LAWFUL_BASES))}."
 SCOPE_HELP = f"What the key may do: {one_of(Scope)}; repeatable."
+
+
+
+def recordable_kind(value: str) -> str:
+    """Check ``--kind`` against the kinds a caller may record; the engine parses it again."""
+    name = value.strip().lower()
+    if name == ConsentKind.ERASURE:
+        raise ValidationError("kind", value, "erasure is not recorded as an event; "
+                              "use cortesia customers erase")
+    if name not in RECORDABLE_KINDS:
+        raise ValidationError("kind", value, f"unknown kind; use one of {one_of(RECORDABLE_KINDS)}")
+    return value
+
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")

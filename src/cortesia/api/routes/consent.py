@@ -7,14 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from cortesia.api.deps import ConsentRead, ConsentWrite, EngineDep
+from cortesia.api.query import parse_at
+from cortesia.api.row_checks import conflicting_row, with_row
 from cortesia.api.schemas import ConsentBatchIn, ConsentBody, rows_of
-from cortesia.engine.instants import parse_instant
 from cortesia.engine.views import append_view, event_view, proof_view, snapshot_view
+from cortesia.errors import ConflictError
 
 router = APIRouter(tags=["consent"])
 CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
 At = Annotated[
-    str | None, Query(description="ISO 8601 instant with offset; now when absent")
+    str | None,
+    Query(description="ISO 8601 instant with offset, '+' written %2B; now when absent"),
 ]
 
 
@@ -27,7 +30,13 @@ def record_consent(
     body: ConsentBody, response: Response, engine: EngineDep, _: ConsentWrite
 ) -> dict[str, Any]:
     if isinstance(body, ConsentBatchIn):
-        results = engine.consent.record_batch(rows_of(body))
+        rows = rows_of(body)
+        try:
+            results = engine.consent.record_batch(rows)
+        except ConflictError as error:
+            row = error.problem.row
+            found = conflicting_row(rows, error.problem.value) if row is None else row
+            raise with_row(error, found) from None
     else:
         results = [engine.consent.record(rows_of(body)[0])]
     created = sum(r.created for r in results)
@@ -42,7 +51,7 @@ def record_consent(
 def consent_state(
     customer_id: CustomerId, engine: EngineDep, _: ConsentRead, at: At = None
 ) -> dict[str, Any]:
-    moment = parse_instant(at, "at") if at else None
+    moment = parse_at(at)
     return snapshot_view(engine.consent.state(customer_id, moment))
 
 
@@ -53,7 +62,7 @@ def consent_state(
 def consent_proof(
     customer_id: CustomerId, engine: EngineDep, _: ConsentRead, at: At = None
 ) -> dict[str, Any]:
-    moment = parse_instant(at, "at") if at else None
+    moment = parse_at(at)
     return proof_view(engine.consent.proof(customer_id, moment))
 
 
