@@ -12,7 +12,7 @@ from cortesia.batch.customer_files import read_customer_file
 from cortesia.batch.customer_mapping import CustomerMapping, load_mapping, parse_mapping
 from cortesia.batch.file_frames import unbalanced_quote_line
 from cortesia.domain.customers import AttributeType
-from cortesia.errors import ValidationError
+from cortesia.errors import BatchValidationError, ValidationError
 
 HEADER = "customer_id,country,subdivision,time_zone,language,phone,email"
 
@@ -139,7 +139,7 @@ def test_a_mapping_that_renames_onto_a_field_already_fed_names_both_columns(
     assert message.startswith("column='Pais': feeds 'country', and so does column 'country'")
 
 
-@pytest.mark.parametrize("text", ["", "\n\n"])
+@pytest.mark.parametrize("text", ["", "\n\n", "\n\n  \n", " \t \n  \n", "\ufeff \n"])
 def test_an_empty_file_says_it_is_empty(tmp_path: Path, text: str) -> None:
     assert layout_error(write(tmp_path, text)) == "file='customers.csv': the file is empty"
 
@@ -169,3 +169,38 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
     path = tmp_path / "customers.csv"
     path.write_bytes("customer_id,country,city\nc1,ES,Logroño\n".encode("latin-1"))
     assert layout_error(path).endswith("cannot be read: it is not UTF-8 text (save it as UTF-8)")
+
+
+def test_every_row_with_more_or_fewer_cells_than_the_header_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, 'customer_id,country\nB1,ES\nB2,ES,x\nB3\n\n"B,4",ES,y,z\nB5,ES\n')
+    with pytest.raises(BatchValidationError) as caught:
+        read_customer_file(path, CustomerMapping(), {})
+    assert [p.describe() for p in caught.value.problems] == [
+        "row 3, file='customers.csv': has 3 cells, the header has 2",
+        "row 4, file='customers.csv': has 1 cell, the header has 2",
+        "row 6, file='customers.csv': has 4 cells, the header has 2",
+    ]
+    assert str(caught.value).startswith("customers.csv rejected: 3 bad row(s)")
+
+
+def test_rows_are_counted_in_the_delimiter_of_the_mapping(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id;country\nB1;ES;x\n")
+    with pytest.raises(BatchValidationError) as caught:
+        read_customer_file(path, parse_mapping({"options": {"delimiter": ";"}}), {})
+    assert [p.row for p in caught.value.problems] == [2]
+
+
+def test_nul_in_a_text_attribute_is_a_row_problem_but_tabs_are_text(tmp_path: Path) -> None:
+    path = write(tmp_path, 'customer_id,country,note\nc1,ES,"a\tb"\nc2,ES,a\x00b\n')
+    table = read_customer_file(path, CustomerMapping(), {})
+    assert table.attributes["note"] == ["a\tb", "a\x00b"]
+    assert [(p.row, p.field, p.reason) for p in table.problems] == [
+        (3, "note", "contains the control character U+0000; remove it"),
+    ]
+
+
+def test_a_control_character_in_a_column_name_rejects_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id,country,pl\x01an\nc1,ES,gold\n")
+    assert layout_error(path) == (
+        "column='pl\\x01an': contains the control character U+0001; rename it"
+    )

@@ -9,7 +9,9 @@ CANONICAL = "customer_id,country,subdivision,time_zone,language,phone,email,segm
 
 def test_example_file_imports_and_reimport_updates(cli: Cli) -> None:
     first = cli.json("customers", "import", str(EXAMPLES / "customers.csv"))
-    assert (first["rows"], first["created"], first["updated"]) == (6, 6, 0)
+    assert (first["rows"], first["created"], first["updated"], first["suppressed"]) == (
+        6, 6, 0, 0
+    )
     again = cli.json("customers", "import", str(EXAMPLES / "customers.csv"))
     assert (again["created"], again["updated"]) == (0, 6)
     assert "Imported 6 row(s)" in cli.ok("customers", "import",
@@ -132,3 +134,29 @@ def test_piped_tables_keep_every_cell_whole_on_one_line(cli: Cli) -> None:
     keys = cli.ok("keys", "list").stdout.splitlines()
     assert any("crm-nightly-export" in line and "consent:read, customers:write" in line
                for line in keys)
+
+
+def test_import_counts_customers_whose_contact_points_were_erased(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    shown = cli.json("customers", "show", "C005")
+    cli.ok("customers", "erase", "C005", "--yes")
+    back = tmp_path / "back.csv"
+    back.write_text(f"customer_id,country,email\nC005,{shown['country']},{shown['emails'][0]}\n"
+                    f"N1,ES,new@example.com\n", encoding="utf-8")
+    report = cli.json("customers", "import", str(back))
+    assert (report["created"], report["suppressed"]) == (2, 1)
+    line = one_line(cli.ok("customers", "import", str(back)).stdout)
+    assert line.endswith("0 created, 2 updated, 1 with suppressed contact points")
+
+
+def test_a_hand_edited_json_column_is_one_line_naming_customer_and_column(cli: Cli) -> None:
+    cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
+    cli.sql("UPDATE customers SET attributes = 'not json' WHERE customer_id = 'C002'")
+    for args in (("customers", "show", "C002"), ("customers", "list")):
+        result = cli(*args)
+        assert result.exit_code == 1
+        assert one_line(result.stderr) == (
+            "error: customer 'C002' cannot be read: column attributes is not valid JSON"
+        )

@@ -119,11 +119,43 @@ def test_an_erased_phone_is_suppressed_when_the_file_brings_it_back(
     tmp_path: Path, memory_engine: Engine
 ) -> None:
     path = write(tmp_path, f"{HEADER}\nz1,GB,,,,07400 123456,\n")
-    memory_engine.customers.import_file(path)
+    assert memory_engine.customers.import_file(path).suppressed == 0
     memory_engine.erase("z1")
-    memory_engine.customers.import_file(path)
+    report = memory_engine.customers.import_file(path)
+    assert (report.created, report.suppressed) == (1, 1)
     assert memory_engine.customers.suppressed_points(memory_engine.customers.get("z1")) == [
         "+447400123456"
+    ]
+
+
+def test_the_report_counts_customers_with_a_suppressed_point_once_each(
+    tmp_path: Path, memory_engine: Engine
+) -> None:
+    memory_engine.customers.upsert(
+        [{"customer_id": "gone", "country": "ES", "phone": "612345678", "email": "Gone@x.es"}]
+    )
+    memory_engine.erase("gone")
+    path = write(tmp_path, f"{HEADER}\n"
+                 "s1,ES,,,,612345678,gone@X.es\n"  # both points suppressed: counted once
+                 "s2,ES,,,,,GONE@x.es\n"            # the same address, in other case
+                 "s3,ES,,,,612345679,other@x.es\n")
+    report = memory_engine.customers.import_file(path)
+    assert (report.rows, report.created, report.updated, report.suppressed) == (3, 3, 0, 2)
+
+
+def test_control_characters_in_a_file_are_row_problems(
+    tmp_path: Path, memory_engine: Engine
+) -> None:
+    path = write(tmp_path, f"{HEADER},push_id\n"
+                 "c\x001,ES,,,,,,\n"
+                 "c2,ES,,,es\t,,,\n"  # a tab at an end is trimmed like a space
+                 "c3,ES,,,,,,a\x1fb\n")
+    with pytest.raises(BatchValidationError) as caught:
+        memory_engine.customers.import_file(path)
+    found = [(p.row, p.field, p.reason) for p in caught.value.problems]
+    assert found == [
+        (2, "customer_id", "contains the control character U+0000; remove it"),
+        (4, "push_id", "contains the control character U+001F; remove it"),
     ]
 
 

@@ -131,3 +131,51 @@ def test_customer_ids_are_at_most_128_characters(memory_engine: Engine) -> None:
         memory_engine.customers.upsert([{"customer_id": "y" * 129, "country": "ES"}])
     assert caught.value.problems[0].reason == "is 129 characters long; at most 128"
     assert memory_engine.store.count_customers() == 1
+
+
+def test_a_batch_naming_one_customer_twice_is_refused_naming_both_rows(
+    memory_engine: Engine,
+) -> None:
+    with pytest.raises(BatchValidationError) as caught:
+        memory_engine.customers.upsert([
+            {"customer_id": "a", "country": "ES"},
+            {"customer_id": "b", "country": "ES"},
+            {"customer_id": " a ", "country": "CO"},
+        ])
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field, problem.value) == (2, "customer_id", "a")
+    assert problem.reason == "repeats the customer of row 0"
+    assert memory_engine.store.count_customers() == 0
+
+
+@pytest.mark.parametrize(("field", "value", "code"), [
+    ("customer_id", "C\x001", "U+0000"),
+    ("customer_id", "C\t1", "U+0009"),
+    ("language", "es\x00", "U+0000"),
+    ("push_ids", ["fcm:a\nb"], "U+000A"),
+    ("phone", "+34612345678\x00", "U+0000"),
+])
+def test_control_characters_in_ids_and_codes_are_refused(
+    memory_engine: Engine, field: str, value: object, code: str
+) -> None:
+    row = {"customer_id": "ok", "country": "ES", field: value}
+    with pytest.raises(BatchValidationError) as caught:
+        memory_engine.customers.upsert([row])
+    [problem] = caught.value.problems
+    assert problem.reason == f"contains the control character {code}; remove it"
+    assert memory_engine.store.count_customers() == 0
+
+
+def test_attribute_text_keeps_tabs_and_line_breaks_but_refuses_nul(
+    memory_engine: Engine,
+) -> None:
+    memory_engine.customers.upsert(
+        [{"customer_id": "n", "country": "ES", "attributes": {"note": "a\tb\nc"}}]
+    )
+    assert memory_engine.customers.get("n").attributes["note"] == "a\tb\nc"
+    for attributes in ({"note": "a\x00b"}, {"bad\x00name": "x"}):
+        with pytest.raises(BatchValidationError) as caught:
+            memory_engine.customers.upsert(
+                [{"customer_id": "m", "country": "ES", "attributes": attributes}]
+            )
+        assert "U+0000" in caught.value.problems[0].reason

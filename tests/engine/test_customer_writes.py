@@ -1,5 +1,6 @@
-"""Writing customers: attribute names first seen in them go in with them or not at all, and
-the row text is the JSON the standard encoder writes."""
+"""Writing customers: attribute names first seen in them go in with them or not at all, the
+row text is the JSON the standard encoder writes, and rows edited by hand into something
+else are named when read."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from cortesia.adapters.sql.migrate import upgrade
 from cortesia.adapters.sql.store import SqlStore
 from cortesia.domain.customers import AttributeType, AttributeValue, Customer
 from cortesia.engine.hub import Engine
-from cortesia.errors import StoreError
+from cortesia.errors import BatchValidationError, StoreError
 
 # Refuses the customer "bad" at the database, after the rows before it went in.
 REFUSE = {
@@ -82,6 +83,46 @@ def test_a_failing_write_leaves_neither_customers_nor_new_types(sql_engine: Engi
         ])
     assert [c.customer_id for c in service.list()] == ["kept"]
     assert store.attribute_types() == {"tier": AttributeType.STRING}
+
+
+def test_nul_in_any_text_is_refused_before_the_database_sees_it(sql_engine: Engine) -> None:
+    rows = [
+        {"customer_id": "C\x001", "country": "ES"},
+        {"customer_id": "p", "country": "ES", "push_id": "fcm:\x00"},
+        {"customer_id": "a", "country": "ES", "attributes": {"note": "x\x00"}},
+    ]
+    with pytest.raises(BatchValidationError) as caught:
+        sql_engine.customers.upsert(rows)
+    assert [(p.row, p.field) for p in caught.value.problems] == [
+        (0, "customer_id"), (1, "push_id"), (2, "attributes.note"),
+    ]
+    assert sql_engine.store.count_customers() == 0
+
+
+@pytest.mark.parametrize(("column", "text", "reason"), [
+    ("attributes", "{oops", "column attributes is not valid JSON"),
+    ("attributes", "[1]", "column attributes is not a JSON object"),
+    ("attributes", '{"since": "soon"}',
+     "column attributes holds 'since'='soon', which is not a date"),
+    ("phones", '"+34600000000"', "column phones is not a JSON list of texts"),
+    ("emails", "[1, 2]", "column emails is not a JSON list of texts"),
+    ("time_zone_candidates", "", "column time_zone_candidates is not valid JSON"),
+])
+def test_a_json_column_edited_by_hand_is_a_store_error_naming_customer_and_column(
+    sql_engine: Engine, column: str, text: str, reason: str
+) -> None:
+    store = sql_engine.store
+    assert isinstance(store, SqlStore)
+    store.register_attribute_types({"since": AttributeType.DATE})
+    sql_engine.customers.upsert([
+        {"customer_id": "C1", "country": "ES", "attributes": {"since": "2024-01-31"}},
+    ])
+    with store.engine.begin() as connection:
+        connection.execute(sa.text(f"UPDATE customers SET {column} = :text"), {"text": text})
+    for read in (lambda: sql_engine.customers.get("C1"), lambda: sql_engine.customers.list()):
+        with pytest.raises(StoreError) as caught:
+            read()
+        assert str(caught.value).startswith(f"customer 'C1' cannot be read: {reason}")
 
 
 TEXTS = st.lists(st.text(max_size=12), max_size=3).map(tuple)

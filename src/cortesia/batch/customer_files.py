@@ -12,6 +12,7 @@ record is row 1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _ISO_DATE = "%Y-%m-%d"
 _SHARED_VALUES = 10_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,9 @@ def _targets(columns: list[str], mapping: CustomerMapping, name: str) -> dict[st
         target = mapping.target(column).strip()
         if not target:
             raise ValidationError("column", column, "has no name; name it or ignore it")
+        if control := _CONTROL.search(target):
+            reason = f"contains the control character U+{ord(control.group()):04X}; rename it"
+            raise ValidationError("column", column, reason)
         other = fed_by.get(target)
         if other is not None:
             reason = (f"feeds {target!r}, and so does column {other!r}: "
@@ -163,6 +168,17 @@ def _type_problems(
     ]
 
 
+def _nul_problems(raw: pl.Series, first_row: int) -> list[FieldProblem]:
+    """Text cells holding NUL, which no store keeps (tabs and line breaks are fine in text)."""
+    text = raw.cast(pl.String)
+    bad = text.str.contains("\x00", literal=True).fill_null(False).arg_true()
+    reason = "contains the control character U+0000; remove it"
+    return [
+        FieldProblem(raw.name, value, reason, row=index + first_row)
+        for index, value in zip(bad.to_list(), text.gather(bad).to_list(), strict=True)
+    ]
+
+
 def _attribute_columns(
     frame: pl.DataFrame,
     targets: Mapping[str, str],
@@ -187,6 +203,8 @@ def _attribute_columns(
     for c, name in columns.items():
         if filled[c] != kept[c]:
             problems += _type_problems(frame[c], given[c], converted[c], name, kinds[c], first_row)
+        if kinds[c] is AttributeType.STRING:
+            problems += _nul_problems(frame[c], first_row)
     values = {n: _python_values(converted[c]) for c, n in columns.items()}
     return values, {n: kinds[c] for c, n in columns.items()}, problems
 

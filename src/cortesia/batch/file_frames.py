@@ -3,17 +3,19 @@
 Polars' own messages describe its parser ("could not parse ... as dtype str"), so the
 usual faults of hand-made files are recognised here and named instead: an empty file,
 columns separated by another character than the one expected, a header naming a
-column twice, and a quote that never closes (with its line).
+column twice, a quote that never closes (with its line), and rows with more cells
+than the header (every one of them, with its row number).
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import polars as pl
 
 from cortesia.batch.customer_mapping import CustomerMapping
-from cortesia.errors import ValidationError
+from cortesia.errors import BatchValidationError, FieldProblem, ValidationError
 
 _OTHER_DELIMITERS = (";", "\t", "|")
 _DELIMITER_NAMES = {";": ";", "\t": "\\t", "|": "|"}
@@ -39,6 +41,34 @@ def unbalanced_quote_line(path: Path, quote: bytes = b'"') -> int | None:
     return opened
 
 
+def ragged_rows(path: Path, delimiter: str = ",") -> list[FieldProblem]:
+    """A problem for every row whose count of cells differs from the header's.
+
+    Rows are numbered as everywhere else in a CSV file: the header is row 1. Blank
+    lines have no cells to count (Polars reads them as empty rows) and are left alone.
+    """
+    problems: list[FieldProblem] = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        records = csv.reader(handle, delimiter=delimiter)
+        header = next((r for r in records if r), [])
+        for number, cells in enumerate(records, start=2):
+            if cells and len(cells) != len(header):
+                cells_text = f"{len(cells)} cell" + ("s" if len(cells) > 1 else "")
+                reason = f"has {cells_text}, the header has {len(header)}"
+                problems.append(FieldProblem("file", path.name, reason, row=number))
+    return problems
+
+
+def _refuse_ragged(path: Path, delimiter: str) -> None:
+    """Polars stops at the first row with too many cells, without saying which: name them all."""
+    try:
+        problems = ragged_rows(path, delimiter)
+    except (csv.Error, UnicodeDecodeError):
+        return  # the file's other fault is reported instead
+    if problems:
+        raise BatchValidationError(problems, what=path.name)
+
+
 def _read_csv(path: Path, mapping: CustomerMapping) -> pl.DataFrame:
     try:
         return pl.read_csv(
@@ -50,6 +80,8 @@ def _read_csv(path: Path, mapping: CustomerMapping) -> pl.DataFrame:
             where = f"line {line}" if line is not None else "a row"
             reason = f"{where} cannot be read: unbalanced quote (a '\"' that never closes)"
             raise ValidationError("file", path.name, reason) from None
+        if "more fields than defined" in str(error):
+            _refuse_ragged(path, mapping.delimiter)
         if "utf-8" in str(error).lower():
             reason = "cannot be read: it is not UTF-8 text (save it as UTF-8)"
             raise ValidationError("file", path.name, reason) from None
@@ -70,11 +102,19 @@ def read_frame(path: Path, mapping: CustomerMapping) -> tuple[pl.DataFrame, int]
         raise ValidationError("file", str(path), "does not exist") from None
     except (pl.exceptions.PolarsError, OSError) as error:
         raise ValidationError("file", path.name, f"cannot be read: {_reason(error)}") from None
-    if not frame.columns:
+    if not frame.columns or (first_row == 2 and _blank(frame)):
         raise ValidationError("file", path.name, "the file is empty")
     if first_row == 2:
         _check_header(frame.columns, path, mapping)
     return frame, first_row
+
+
+def _blank(frame: pl.DataFrame) -> bool:
+    """True for a CSV file of spaces and line breaks only (Polars makes a header of them)."""
+    if any(column.strip() for column in frame.columns):
+        return False
+    cells = frame.select(pl.all().str.strip_chars().str.len_chars().fill_null(0).max())
+    return not any(cells.row(0)) if frame.height else True
 
 
 def _check_header(columns: list[str], path: Path, mapping: CustomerMapping) -> None:

@@ -43,6 +43,8 @@ def import_(
     """Import customers from a CSV or Parquet file.
 
     Rows are upserted by customer_id; a file with any bad row is rejected whole.
+    Customers with a contact point that an erasure suppressed are counted as suppressed:
+    those points are never contacted.
     """
     with engine_of(ctx) as engine, _progress_bar() as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
@@ -51,12 +53,12 @@ def import_(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     document = {"file": str(file), "rows": report.rows, "created": report.created,
-                "updated": report.updated}
+                "updated": report.updated, "suppressed": report.suppressed}
     if as_json:
         emit_json(document)
         return
     say(f"Imported {report.rows} row(s) from {file}: {report.created} created, "
-        f"{report.updated} updated")
+        f"{report.updated} updated, {report.suppressed} with suppressed contact points")
 
 
 def list_(

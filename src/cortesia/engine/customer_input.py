@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cortesia.domain.customers import AttributeType, AttributeValue
-from cortesia.engine.customer_intake import RawCustomer, attribute_value, infer_type
+from cortesia.engine.customer_intake import (
+    RawCustomer,
+    attribute_value,
+    infer_type,
+    plain_text,
+)
 from cortesia.errors import ValidationError
 
 _KEYS = frozenset({
@@ -58,6 +63,7 @@ class AttributeSchema:
             if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
                 reason = f"names are text of 1 to {MAX_NAME} characters"
                 raise ValidationError("attributes", name, reason)
+            plain_text("attributes", name)
             kind = self.known.get(name) or self.new.get(name) or infer_type(value)
             if kind is None:
                 if value is None:

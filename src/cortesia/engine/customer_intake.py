@@ -26,21 +26,42 @@ from cortesia.errors import FieldProblem, ValidationError
 T = TypeVar("T")
 MAX_ID = 128  # the same limit as consent events and the HTTP API
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NUL = re.compile(r"\x00")
 
 
 def _fail(field: str, value: object, reason: str) -> ValidationError:
     return ValidationError(field, value, reason)
 
 
+def plain_text(field: str, value: str, *, nul_only: bool = False) -> str:
+    """``value`` unchanged when it holds no control character (only NUL with ``nul_only``).
+
+    PostgreSQL cannot store NUL, and a tab or line break inside an id or a code is a
+    copy-and-paste accident, so both are refused with their code point named.
+
+    >>> plain_text("attributes.note", "two\\nlines", nul_only=True)
+    'two\\nlines'
+    """
+    # Most text is printable, and ``isprintable`` is far cheaper than a search.
+    if value.isprintable():
+        return value
+    found = (_NUL if nul_only else _CONTROL).search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise _fail(field, value, f"contains the control character {code}; remove it")
+    return value
+
+
 def customer_id(value: object) -> str:
-    """The external id: text of 1 to 128 characters, trimmed."""
+    """The external id: text of 1 to 128 characters, trimmed, without control characters."""
     ok = isinstance(value, str | int) and not isinstance(value, bool)
     text = str(value).strip() if ok else ""
     if not text:
         raise _fail("customer_id", value, f"is required: text of 1 to {MAX_ID} characters")
     if len(text) > MAX_ID:
         raise _fail("customer_id", value, f"is {len(text)} characters long; at most {MAX_ID}")
-    return text
+    return plain_text("customer_id", text)
 
 
 @lru_cache(maxsize=1024)
@@ -81,7 +102,7 @@ def language(value: str) -> str:
     >>> language("EN-us")
     'en-US'
     """
-    text = value.strip().replace("_", "-")
+    text = plain_text("language", value).strip().replace("_", "-")
     if not _LANGUAGE.fullmatch(text):
         raise _fail("language", value, "not a BCP 47 language tag, e.g. es or en-US")
     first, *rest = text.split("-")
@@ -95,11 +116,11 @@ def language(value: str) -> str:
 
 
 def push_id(value: str) -> str:
-    """A push or app id: opaque text of 1 to 512 characters."""
+    """A push or app id: opaque text of 1 to 512 characters, without control characters."""
     text = value.strip()
     if not text or len(text) > 512:
         raise _fail("push_id", value, "must be text of 1 to 512 characters")
-    return text
+    return plain_text("push_id", text)
 
 
 def attribute_value(name: str, value: object, kind: AttributeType) -> AttributeValue:
@@ -111,7 +132,8 @@ def attribute_value(name: str, value: object, kind: AttributeType) -> AttributeV
     ) and float(value) - float(value) == 0.0:
         return float(value)
     if kind is AttributeType.STRING and isinstance(value, str):
-        return value
+        # Tabs and line breaks are fine in free text; NUL cannot be stored.
+        return plain_text(f"attributes.{name}", value, nul_only=True)
     if kind is AttributeType.DATE and isinstance(value, date):
         return value
     if kind is AttributeType.DATE and isinstance(value, str):
@@ -194,6 +216,11 @@ def _zone_choice(
     return primary_zone(candidates, country_code), candidates
 
 
+def _phone(value: str, region: str | None) -> Phone:
+    # phonenumbers drops what follows a number, a NUL included: refuse it first.
+    return phone(plain_text("phone", value), region)
+
+
 def _points(check: RowCheck, normalise: Callable[[str], str], values: Sequence[str]) -> tuple[
     str, ...
 ]:
@@ -207,7 +234,7 @@ def build_customer(raw: RawCustomer, check: RowCheck) -> Customer | None:
     sub = check.run(subdivision, raw.subdivision, code) if raw.subdivision and code else None
     lang = check.run(language, raw.language) if raw.language else None
     given = check.run(time_zone, raw.time_zone) if raw.time_zone else None
-    phones = [p for p in (check.run(phone, v, code) for v in raw.phones) if p is not None]
+    phones = [p for p in (check.run(_phone, v, code) for v in raw.phones) if p is not None]
     emails = _points(check, email, raw.emails)
     push_ids = _points(check, push_id, raw.push_ids)
     if check.failed or ident is None or code is None:

@@ -31,11 +31,27 @@ MAX_LIST = 10_000
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What a file import did: rows read, customers created and replaced."""
+    """What a file import did: rows read, customers created and replaced, and how many of
+    them have a contact point on the erasure suppression list (never contacted there)."""
 
     rows: int
     created: int
     updated: int
+    suppressed: int
+
+
+def _repeated_ids(customers: Sequence[tuple[int, Customer]]) -> builtins.list[FieldProblem]:
+    """A problem for every row whose customer id an earlier row of the batch already has."""
+    first: dict[str, int] = {}
+    problems: builtins.list[FieldProblem] = []
+    for row, customer in customers:
+        ident = customer.customer_id
+        if ident in first:
+            reason = f"repeats the customer of row {first[ident]}"
+            problems.append(FieldProblem("customer_id", ident, reason, row))
+        else:
+            first[ident] = row
+    return problems
 
 
 class CustomerService:
@@ -50,17 +66,20 @@ class CustomerService:
         if len(rows) > MAX_BATCH:
             raise ValidationError("customers", len(rows), f"at most {MAX_BATCH} per batch")
         attributes = AttributeSchema(self._store.attribute_types())
-        customers: list[Customer] = []
+        built: list[tuple[int, Customer]] = []
         problems: list[FieldProblem] = []
         for index, data in enumerate(rows):
             check = RowCheck(index, {}, problems)
             raw = check.run(raw_customer, data, attributes)
             customer = build_customer(raw, check) if raw is not None else None
             if customer is not None:
-                customers.append(customer)
+                built.append((index, customer))
+        # Like a file, a batch names each customer once: a second row would silently win.
+        problems += _repeated_ids(built)
         if problems:
+            problems.sort(key=lambda p: p.row or 0)
             raise BatchValidationError(problems, what="customers")
-        return self._write(customers, attributes.new)
+        return self._write([c for _, c in built], attributes.new)
 
     def import_file(
         self, path: Path, *, mapping: Path | None = None, progress: Progress | None = None
@@ -76,10 +95,12 @@ class CustomerService:
         if problems:
             raise BatchValidationError(problems, what=table.name)
         new = {n: k for n, k in table.attribute_types.items() if n not in known}
+        # Looked up before the write: a store that fails here leaves nothing half done.
+        suppressed = self._count_suppressed(customers)
         counts = self._write(customers, new)
         if progress is not None:
             progress(2 * table.rows, 2 * table.rows)
-        return ImportReport(table.rows, counts.created, counts.updated)
+        return ImportReport(table.rows, counts.created, counts.updated, suppressed)
 
     def _write(self, customers: list[Customer], new: Mapping[str, AttributeType]) -> UpsertCounts:
         # One transaction for types and rows: a customer never holds an attribute whose
@@ -97,6 +118,18 @@ class CustomerService:
         if not 1 <= limit <= MAX_LIST:
             raise ValidationError("limit", limit, f"must be 1 to {MAX_LIST}")
         return self._store.list_customers(limit, after)
+
+    def _count_suppressed(self, customers: Sequence[Customer]) -> int:
+        """How many of ``customers`` have a contact point on the suppression list."""
+        salt = suppression_salt(self._store)
+        owners: dict[str, builtins.list[int]] = {}
+        for index, customer in enumerate(customers):
+            for point in customer.contact_points():
+                owners.setdefault(contact_point_digest(salt, point), []).append(index)
+        if not owners:
+            return 0
+        found = self._store.suppressed(owners)
+        return len({index for digest in found for index in owners[digest]})
 
     def suppressed_points(self, customer: Customer) -> builtins.list[str]:
         """The customer's contact points that an erasure put on the suppression list."""
