@@ -183,11 +183,18 @@ def test_erasure_blanks_personal_fields_suppresses_and_keeps_the_chain(store: St
     assert (receipt.events_blanked, receipt.contact_points_suppressed) == (2, 2)
     assert store.get_customer("C1") is None
     assert store.suppressed(["d1", "d2", "d3"]) == {"d1", "d2"}
+    assert store.suppressed(["d2"]) == {"d2"}  # fewer asked than suppressed: looked up
+    assert store.suppression_size() == 2
     events = store.events_of("C1")
     assert [(e.evidence, e.actor, e.erased) for e in events[:2]] == [({}, None, True)] * 2
     assert events[2].event_id == receipt.erasure_event_id and events[2].actor == "dpo"
     assert store.events_of("C2")[0].evidence == {"text": "signup form", "ip": "192.0.2.1"}
     assert verify_chain(store.iter_events(), store.chain_head()) == []
+
+
+def test_an_empty_suppression_list_has_size_zero_and_suppresses_nothing(store: Store) -> None:
+    assert store.suppression_size() == 0
+    assert store.suppressed(["d1"]) == set()
 
 
 def test_erasing_an_unknown_customer_is_not_found_and_changes_nothing(store: Store) -> None:

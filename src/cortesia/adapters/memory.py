@@ -151,6 +151,10 @@ class MemoryStore:
         with self._lock:
             return {d for d in digests if d in self._suppressed}
 
+    def suppression_size(self) -> int:
+        with self._lock:
+            return len(self._suppressed)
+
     def erase_customer(
         self,
         customer_id: str,

@@ -90,6 +90,10 @@ class SuppressionList(Protocol):
         """The subset of ``digests`` that is suppressed."""
         ...
 
+    def suppression_size(self) -> int:
+        """How many digests are suppressed (0 lets bulk work skip the lookups)."""
+        ...
+
 
 class Eraser(Protocol):
     """Erasure on request, atomic across customers, ledger and suppression list."""

@@ -120,13 +120,25 @@ class SqlStore:
     # -- suppression and erasure -------------------------------------------
     def suppressed(self, digests: Iterable[str]) -> set[str]:
         wanted = list(dict.fromkeys(digests))
-        found: set[str] = set()
         column = suppression.c.digest
         with guarded(self._engine, "read the suppression list"), self._engine.connect() as conn:
+            size = conn.execute(sa.select(sa.func.count()).select_from(suppression)).scalar_one()
+            if size == 0 or not wanted:
+                return set()
+            if size <= len(wanted):
+                # Fewer suppressed than asked about (a bulk import): read the list once.
+                return set(wanted).intersection(conn.execute(sa.select(column)).scalars())
+            found: set[str] = set()
             for start in range(0, len(wanted), LOOKUP_CHUNK):
                 chunk = wanted[start : start + LOOKUP_CHUNK]
                 found.update(conn.execute(sa.select(column).where(column.in_(chunk))).scalars())
         return found
+
+    def suppression_size(self) -> int:
+        with guarded(self._engine, "read the suppression list"), self._engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(suppression)).scalar_one()
+            )
 
     def erase_customer(
         self,
