@@ -22,13 +22,17 @@ TABLE = (
     " channel TEXT, purpose TEXT, kind TEXT, occurred_at INTEGER, recorded_at INTEGER,"
     " until INTEGER, source TEXT, idempotency_key TEXT NOT NULL, vals TEXT, evidence TEXT,"
     " lawful_basis TEXT, jurisdiction TEXT, actor TEXT, personal_digest TEXT, prev_hash TEXT,"
-    " hash TEXT, erased INTEGER)"
+    " hash TEXT, erased INTEGER, customer_digest INTEGER, key_digest INTEGER)"
 )
 LAYOUTS = {
     "no secondary index": [],
     "ours: (customer, key) unique + time-ordered event ids": [
         "CREATE UNIQUE INDEX a ON e(event_id)",
         "CREATE UNIQUE INDEX b ON e(customer_id, idempotency_key)",
+    ],
+    "alternative: (customer digest, key digest) as 64-bit integers": [
+        "CREATE UNIQUE INDEX a ON e(event_id)",
+        "CREATE UNIQUE INDEX b ON e(customer_digest, key_digest)",
     ],
     "three indexes, random event ids": [
         "CREATE UNIQUE INDEX a ON e(event_id)",
@@ -70,6 +74,8 @@ def rows(count: int, start: int, rng: random.Random, ordered_ids: bool) -> list[
                 "b" * 64,
                 "c" * 64,
                 0,
+                rng.getrandbits(63),
+                rng.getrandbits(63),
             )
         )
     return batch
@@ -82,7 +88,7 @@ def measure(folder: Path, name: str, indexes: list[str], events: int, batch: int
     for statement in [TABLE, *indexes]:
         connection.execute(statement)
     rng = random.Random(7)
-    marks = ",".join("?" * 20)
+    marks = ",".join("?" * 22)
     ordered = "random" not in name
     prepared = [rows(batch, start, rng, ordered) for start in range(1, events + 1, batch)]
     began = time.perf_counter()
