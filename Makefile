@@ -45,6 +45,7 @@ browser:
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 types: $(TEST_STAMP)
 	$(BIN)/mypy

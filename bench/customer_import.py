@@ -65,15 +65,17 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
         f"{rng.choice(['ana', 'Luis', 'maria', 'John', 'sofia'])}.{i}@{rng.choice(DOMAINS)}"
         for i in range(rows)
     ]
-    frame = pl.DataFrame({
-        "customer_id": [f"C{i:08d}" for i in range(rows)],
-        "country": countries,
-        "subdivision": [rng.choice(US_STATES) if c == "US" else "" for c in countries],
-        "time_zone": [""] * rows,
-        "language": [LANGUAGES.get(c, "es") for c in countries],
-        "phone": phones,
-        "email": emails,
-    })
+    frame = pl.DataFrame(
+        {
+            "customer_id": [f"C{i:08d}" for i in range(rows)],
+            "country": countries,
+            "subdivision": [rng.choice(US_STATES) if c == "US" else "" for c in countries],
+            "time_zone": [""] * rows,
+            "language": [LANGUAGES.get(c, "es") for c in countries],
+            "phone": phones,
+            "email": emails,
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     pl.concat([frame, sample], how="horizontal").write_csv(path)
 

@@ -105,7 +105,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument(
-        "--postgres-admin", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        "--postgres-admin",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
         help="admin URL; a private database is created and dropped",
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the run")

@@ -48,8 +48,11 @@ def _customers(count: int) -> Iterator[tuple[object, ...]]:
     for index in range(count):
         yield customer_row(
             Customer(
-                customer_id=_customer_id(index), country="ES", time_zone="Europe/Madrid",
-                phones=(f"+346{index:08d}",), attributes={"segment": "gold"},
+                customer_id=_customer_id(index),
+                country="ES",
+                time_zone="Europe/Madrid",
+                phones=(f"+346{index:08d}",),
+                attributes={"segment": "gold"},
             )
         )
 
@@ -67,21 +70,44 @@ def _events(count: int, customers: int, seed: int) -> Iterator[tuple[object, ...
         until = occurred + timedelta(days=30) if kind == "snooze" else None
         which = rng.randrange(len(EVIDENCE))
         fields = {
-            "seq": seq, "event_id": f"00000000-0000-4000-8000-{seq:012x}",
-            "customer_id": _customer_id(rng.randrange(customers)), "channel": channel,
-            "purpose": purpose, "kind": kind, "occurred_at": occurred,
+            "seq": seq,
+            "event_id": f"00000000-0000-4000-8000-{seq:012x}",
+            "customer_id": _customer_id(rng.randrange(customers)),
+            "channel": channel,
+            "purpose": purpose,
+            "kind": kind,
+            "occurred_at": occurred,
             "recorded_at": recorded + timedelta(microseconds=seq),
-            "until": until, "source": "import", "idempotency_key": f"state-{seq:010d}",
-            "values": {}, "lawful_basis": "consent", "jurisdiction": "ES",
+            "until": until,
+            "source": "import",
+            "idempotency_key": f"state-{seq:010d}",
+            "values": {},
+            "lawful_basis": "consent",
+            "jurisdiction": "ES",
             "personal": digests[which],
         }
         digest = event_hash(prev, **fields)  # type: ignore[arg-type]
         yield (
-            seq, fields["event_id"], fields["customer_id"], channel, purpose, kind,
-            to_micros(occurred), to_micros(recorded) + seq,
+            seq,
+            fields["event_id"],
+            fields["customer_id"],
+            channel,
+            purpose,
+            kind,
+            to_micros(occurred),
+            to_micros(recorded) + seq,
             None if until is None else to_micros(until),
-            "import", fields["idempotency_key"], "{}", dump_map(EVIDENCE[which]), "consent",
-            "ES", None, digests[which], prev, digest, False,
+            "import",
+            fields["idempotency_key"],
+            "{}",
+            dump_map(EVIDENCE[which]),
+            "consent",
+            "ES",
+            None,
+            digests[which],
+            prev,
+            digest,
+            False,
         )
         prev = digest
 
@@ -120,8 +146,10 @@ def build(db: Path, customers: int, events: int) -> None:
     start = time.perf_counter()
     _bulk(db, "customers", CUSTOMER_COLUMNS, _customers(customers))
     _bulk(db, "consent_events", EVENT_COLUMNS, _events(events, customers, seed=11))
-    print(f"built {customers:,} customers and {events:,} events in "
-          f"{time.perf_counter() - start:,.0f} s")
+    print(
+        f"built {customers:,} customers and {events:,} events in "
+        f"{time.perf_counter() - start:,.0f} s"
+    )
 
 
 def _percentiles(samples: list[float]) -> str:
@@ -154,8 +182,10 @@ def measure(db: Path, customers: int, samples: int) -> None:
             snapshot = service.state(customer, at)
             timings.append(time.perf_counter() - start)
             entries += len(snapshot.entries)
-        print(f"state {label:<20} {_percentiles(timings)}  ({samples:,} customers, "
-              f"{entries / samples:.1f} entries each)")
+        print(
+            f"state {label:<20} {_percentiles(timings)}  ({samples:,} customers, "
+            f"{entries / samples:.1f} entries each)"
+        )
     store.close()
 
 

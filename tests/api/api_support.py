@@ -45,13 +45,15 @@ def bearer(key: str) -> dict[str, str]:
 
 def add_customers(engine: Engine, *ids: str) -> None:
     """Customers reachable on every channel (``C1`` when no id is given)."""
-    engine.customers.upsert([
-        {
-            "customer_id": customer_id,
-            "country": "ES",
-            "email": f"{customer_id.lower()}@example.com",
-            "phone": f"+3460011{n:04d}",
-            "push_ids": [f"push-{customer_id}"],
-        }
-        for n, customer_id in enumerate(ids or ("C1",))
-    ])
+    engine.customers.upsert(
+        [
+            {
+                "customer_id": customer_id,
+                "country": "ES",
+                "email": f"{customer_id.lower()}@example.com",
+                "phone": f"+3460011{n:04d}",
+                "push_ids": [f"push-{customer_id}"],
+            }
+            for n, customer_id in enumerate(ids or ("C1",))
+        ]
+    )

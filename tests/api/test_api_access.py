@@ -21,8 +21,13 @@ def test_health_needs_no_key(client: TestClient) -> None:
 def test_openapi_docs_are_served_and_list_the_routes(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/v1/customers", "/v1/consent-events", "/v1/customers/{customer_id}/consent/proof",
-            "/v1/ledger/verify", "/u/{token}"} <= set(paths)
+    assert {
+        "/v1/customers",
+        "/v1/consent-events",
+        "/v1/customers/{customer_id}/consent/proof",
+        "/v1/ledger/verify",
+        "/u/{token}",
+    } <= set(paths)
 
 
 def test_missing_key_is_401_problem_details(client: TestClient) -> None:

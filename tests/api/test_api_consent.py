@@ -13,8 +13,14 @@ EVENTS = "/v1/consent-events"
 
 
 def event(**fields: Any) -> dict[str, Any]:
-    base = {"customer_id": "C1", "channel": "email", "purpose": "marketing", "kind": "opt_in",
-            "source": "web", "evidence": {"url": "https://shop.example/signup", "ip": "192.0.2.1"}}
+    base = {
+        "customer_id": "C1",
+        "channel": "email",
+        "purpose": "marketing",
+        "kind": "opt_in",
+        "source": "web",
+        "evidence": {"url": "https://shop.example/signup", "ip": "192.0.2.1"},
+    }
     return {**base, **fields}
 
 
@@ -58,13 +64,15 @@ def test_a_batch_is_201_when_any_event_is_new_and_200_when_all_replay(
 def test_a_batch_with_bad_rows_names_every_row_and_writes_nothing(
     client: TestClient, keys: Keys
 ) -> None:
-    batch = {"events": [
-        event(),
-        event(channel="fax"),
-        event(kind="snooze"),
-        event(purpose="Not A Topic!"),
-        event(occurred_at="yesterday"),
-    ]}
+    batch = {
+        "events": [
+            event(),
+            event(channel="fax"),
+            event(kind="snooze"),
+            event(purpose="Not A Topic!"),
+            event(occurred_at="yesterday"),
+        ]
+    }
     response = client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -85,10 +93,18 @@ def test_wrong_types_and_unknown_fields_are_named_per_row(client: TestClient, ke
     response = client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert {"row": 1, "field": "customer_id", "value": 42,
-            "reason": "Input should be a valid string"} in errors
-    assert {"row": 2, "field": "colour", "value": "blue",
-            "reason": "Extra inputs are not permitted"} in errors
+    assert {
+        "row": 1,
+        "field": "customer_id",
+        "value": 42,
+        "reason": "Input should be a valid string",
+    } in errors
+    assert {
+        "row": 2,
+        "field": "colour",
+        "value": "blue",
+        "reason": "Extra inputs are not permitted",
+    } in errors
 
 
 def test_a_single_bad_event_names_field_value_and_reason(client: TestClient, keys: Keys) -> None:
@@ -111,7 +127,8 @@ def test_state_now_and_as_of_a_past_instant(
         "/v1/customers/C1/consent", params={"at": before_opt_out}, headers=bearer(keys.consent_read)
     ).json()
     assert {(e["channel"], e["status"]) for e in now["consent"]} == {
-        ("all", "opted_out"), ("email", "opted_out"),
+        ("all", "opted_out"),
+        ("email", "opted_out"),
     }
     assert then["at"] == before_opt_out
     assert [(e["channel"], e["status"]) for e in then["consent"]] == [("email", "opted_in")]
@@ -119,7 +136,8 @@ def test_state_now_and_as_of_a_past_instant(
 
 def test_a_bad_at_is_a_422_naming_the_query_parameter(client: TestClient, keys: Keys) -> None:
     response = client.get(
-        "/v1/customers/C1/consent", params={"at": "2026-03-01T10:00"},
+        "/v1/customers/C1/consent",
+        params={"at": "2026-03-01T10:00"},
         headers=bearer(keys.consent_read),
     )
     assert response.status_code == 422
@@ -127,32 +145,41 @@ def test_a_bad_at_is_a_422_naming_the_query_parameter(client: TestClient, keys: 
     assert response.json()["errors"][0]["value"] == "2026-03-01T10:00"
 
 
-def test_a_plus_that_became_a_space_in_at_says_to_write_2b(
-    client: TestClient, keys: Keys
-) -> None:
+def test_a_plus_that_became_a_space_in_at_says_to_write_2b(client: TestClient, keys: Keys) -> None:
     for path in ("/v1/customers/C1/consent", "/v1/customers/C1/consent/proof"):
-        response = client.get(f"{path}?at=2026-01-15T00:00:00+01:00",
-                              headers=bearer(keys.consent_read))
+        response = client.get(
+            f"{path}?at=2026-01-15T00:00:00+01:00", headers=bearer(keys.consent_read)
+        )
         assert response.status_code == 422
         [problem] = response.json()["errors"]
         assert (problem["field"], problem["value"]) == ("at", "2026-01-15T00:00:00 01:00")
         assert "'+' must be written %2B in a URL" in problem["reason"]
-    written = client.get("/v1/customers/C1/consent?at=2026-01-15T00:00:00%2B01:00",
-                         headers=bearer(keys.consent_read))
+    written = client.get(
+        "/v1/customers/C1/consent?at=2026-01-15T00:00:00%2B01:00", headers=bearer(keys.consent_read)
+    )
     assert written.json()["at"] == "2026-01-14T23:00:00+00:00"
 
 
 def test_a_bad_at_without_a_lost_plus_gets_no_url_hint(client: TestClient, keys: Keys) -> None:
-    response = client.get("/v1/customers/C1/consent", params={"at": "yesterday 10:00"},
-                          headers=bearer(keys.consent_read))
+    response = client.get(
+        "/v1/customers/C1/consent",
+        params={"at": "yesterday 10:00"},
+        headers=bearer(keys.consent_read),
+    )
     assert response.json()["errors"][0]["reason"] == "not an ISO 8601 instant"
 
 
 def test_a_key_reused_inside_a_batch_names_the_row_that_reuses_it(
     client: TestClient, keys: Keys
 ) -> None:
-    batch = {"events": [event(idempotency_key="k"), event(customer_id="C2", idempotency_key="k"),
-                        event(idempotency_key="k"), event(kind="opt_out", idempotency_key="k")]}
+    batch = {
+        "events": [
+            event(idempotency_key="k"),
+            event(customer_id="C2", idempotency_key="k"),
+            event(idempotency_key="k"),
+            event(kind="opt_out", idempotency_key="k"),
+        ]
+    }
     response = client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
     assert response.status_code == 409
     [problem] = response.json()["errors"]
@@ -166,8 +193,12 @@ def test_a_batch_key_clashing_with_a_stored_event_names_the_row_using_it(
     client: TestClient, keys: Keys
 ) -> None:
     client.post(EVENTS, json=event(idempotency_key="k"), headers=bearer(keys.consent_rw))
-    batch = {"events": [event(channel="sms", idempotency_key="a"),
-                        event(kind="opt_out", idempotency_key="k")]}
+    batch = {
+        "events": [
+            event(channel="sms", idempotency_key="a"),
+            event(kind="opt_out", idempotency_key="k"),
+        ]
+    }
     response = client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
     assert response.status_code == 409
     assert response.json()["errors"][0]["row"] == 1
@@ -184,7 +215,8 @@ def test_proof_lists_the_deciding_events_as_a_receipt(client: TestClient, keys: 
 
 
 def test_ledger_verifies_after_api_writes(client: TestClient, keys: Keys) -> None:
-    client.post(EVENTS, json={"events": [event(), event(channel="sms")]},
-                headers=bearer(keys.consent_rw))
+    client.post(
+        EVENTS, json={"events": [event(), event(channel="sms")]}, headers=bearer(keys.consent_rw)
+    )
     report = client.get("/v1/ledger/verify", headers=bearer(keys.admin)).json()
     assert report == {"intact": True, "events_checked": 2, "problems": []}

@@ -10,8 +10,13 @@ CUSTOMERS = "/v1/customers"
 
 
 def customer(customer_id: str = "C1", **fields: Any) -> dict[str, Any]:
-    base = {"customer_id": customer_id, "country": "ES", "phone": "+34 600 100 001",
-            "email": "Lucia.Garcia@Example.COM", "attributes": {"plan": "fibra", "arpu": 45.9}}
+    base = {
+        "customer_id": customer_id,
+        "country": "ES",
+        "phone": "+34 600 100 001",
+        "email": "Lucia.Garcia@Example.COM",
+        "attributes": {"plan": "fibra", "arpu": 45.9},
+    }
     return {**base, **fields}
 
 
@@ -39,9 +44,13 @@ def test_a_batch_with_bad_rows_is_refused_whole_naming_each_row(
     client: TestClient, keys: Keys
 ) -> None:
     headers = bearer(keys.customers_rw)
-    batch = {"customers": [
-        customer("C1"), customer("C2", country="XX"), customer("C3", email="not-an-email"),
-    ]}
+    batch = {
+        "customers": [
+            customer("C1"),
+            customer("C2", country="XX"),
+            customer("C3", email="not-an-email"),
+        ]
+    }
     response = client.post(CUSTOMERS, json=batch, headers=headers)
     assert response.status_code == 422
     rows = [(e["row"], e["field"], e["value"]) for e in response.json()["errors"]]

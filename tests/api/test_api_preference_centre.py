@@ -92,9 +92,7 @@ def test_a_choice_redirects_to_a_confirmation_that_a_refresh_does_not_resubmit(
     client: TestClient, memory_engine: Engine
 ) -> None:
     path = path_of(memory_engine)
-    posted = client.post(
-        path + "/choice?lang=es", data={"choice": "topic"}, follow_redirects=False
-    )
+    posted = client.post(path + "/choice?lang=es", data={"choice": "topic"}, follow_redirects=False)
     assert posted.status_code == 303
     assert posted.headers["location"] == f"{path}/done?choice=topic&lang=es"
     assert posted.headers["referrer-policy"] == "no-referrer"

@@ -32,16 +32,32 @@ def _nested(depth: int) -> object:
 
 
 HOSTILE = [
-    float("inf"), float("-inf"), float("nan"), b"\xff\xfebytes", bytearray(b"ok"),
-    "\ud800 lone surrogate", 10**5000, _nested(5000), {1: {2: float("nan")}},
-    [float("inf")] * 3, {b"k": b"v"}, _Unprintable(), {"k": _Unprintable()}, {"x", "y"},
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    b"\xff\xfebytes",
+    bytearray(b"ok"),
+    "\ud800 lone surrogate",
+    10**5000,
+    _nested(5000),
+    {1: {2: float("nan")}},
+    [float("inf")] * 3,
+    {b"k": b"v"},
+    _Unprintable(),
+    {"k": _Unprintable()},
+    {"x", "y"},
 ]
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=lambda v: type(v).__name__)
 def test_any_value_renders_as_strict_json_utf8(value: object) -> None:
-    problem = Problem(422, "validation", "Invalid input", "detail \udc80",
-                      [FieldProblem("f\ud800", value, "reason", 3)])
+    problem = Problem(
+        422,
+        "validation",
+        "Invalid input",
+        "detail \udc80",
+        [FieldProblem("f\ud800", value, "reason", 3)],
+    )
     document = problem.document("/v1/customers")
     text = json.dumps(document, allow_nan=False, ensure_ascii=False)
     text.encode("utf-8")  # raises on a lone surrogate
@@ -50,8 +66,14 @@ def test_any_value_renders_as_strict_json_utf8(value: object) -> None:
 
 
 def test_non_finite_numbers_and_bytes_are_shown_as_text() -> None:
-    shown = json_safe({"inf": float("inf"), "ninf": float("-inf"), "nan": float("nan"),
-                       "bytes": b"caf\xc3\xa9 \xff"})
+    shown = json_safe(
+        {
+            "inf": float("inf"),
+            "ninf": float("-inf"),
+            "nan": float("nan"),
+            "bytes": b"caf\xc3\xa9 \xff",
+        }
+    )
     assert shown == {"inf": "inf", "ninf": "-inf", "nan": "nan", "bytes": "café \ufffd"}
 
 
@@ -73,8 +95,14 @@ class _Request:
 
 def test_a_response_is_sent_even_when_a_header_cannot_be() -> None:
     renderer = ProblemRenderer(Pages())
-    problem = Problem(409, "conflict", "Conflict", "detail", [FieldProblem("f", 1, "r")],
-                      {"Retry-After": "in a moment \u20ac"})  # not Latin-1: cannot be sent
+    problem = Problem(
+        409,
+        "conflict",
+        "Conflict",
+        "detail",
+        [FieldProblem("f", 1, "r")],
+        {"Retry-After": "in a moment \u20ac"},
+    )  # not Latin-1: cannot be sent
     response = renderer.respond(cast(Request, _Request("/v1/customers")), problem)
     assert response.status_code == 409
     assert json.loads(bytes(response.body))["title"] == "Conflict"
@@ -105,18 +133,29 @@ def _errors(client: TestClient, path: str, body: dict[str, Any], key: str) -> li
     return [(p["row"], p["field"], p["reason"]) for p in response.json()["errors"]]
 
 
-def test_a_nested_attribute_is_one_problem_not_one_per_type(
-    client: TestClient, keys: Keys
-) -> None:
-    body = {"customers": [{"customer_id": "C9", "country": "ES",
-                           "attributes": {"nested": {"a": 1}, "ok": "fine", "list": [1]}}]}
+def test_a_nested_attribute_is_one_problem_not_one_per_type(client: TestClient, keys: Keys) -> None:
+    body = {
+        "customers": [
+            {
+                "customer_id": "C9",
+                "country": "ES",
+                "attributes": {"nested": {"a": 1}, "ok": "fine", "list": [1]},
+            }
+        ]
+    }
     assert _errors(client, CUSTOMERS, body, keys.customers_rw) == [
-        (0, "attributes.nested", ATTRIBUTE_REASON), (0, "attributes.list", ATTRIBUTE_REASON),
+        (0, "attributes.nested", ATTRIBUTE_REASON),
+        (0, "attributes.list", ATTRIBUTE_REASON),
     ]
     assert ATTRIBUTE_REASON.startswith("must be text, a number, true/false or a date")
 
 
 def test_evidence_of_the_wrong_shape_is_one_problem(client: TestClient, keys: Keys) -> None:
-    body = {"customer_id": "C1", "channel": "email", "purpose": "marketing", "kind": "opt_in",
-            "evidence": {"url": 5}}
+    body = {
+        "customer_id": "C1",
+        "channel": "email",
+        "purpose": "marketing",
+        "kind": "opt_in",
+        "evidence": {"url": 5},
+    }
     assert _errors(client, EVENTS, body, keys.consent_rw) == [(None, "evidence", EVIDENCE_REASON)]

@@ -34,8 +34,13 @@ def sql_client(sql_engine: Engine, database_url: str) -> Iterator[TestClient]:
 
 
 def opt_in(channel: str = "email", **fields: str) -> dict[str, str]:
-    return {"customer_id": "C1", "channel": channel, "purpose": "marketing", "kind": "opt_in",
-            **fields}
+    return {
+        "customer_id": "C1",
+        "channel": channel,
+        "purpose": "marketing",
+        "kind": "opt_in",
+        **fields,
+    }
 
 
 def test_keys_and_scopes_are_checked_against_the_stored_hashes(
@@ -52,8 +57,9 @@ def test_record_replay_and_read_state_now_and_as_of(
 ) -> None:
     keys = Keys.issue(sql_engine)
     write, read = bearer(keys.consent_rw), bearer(keys.consent_read)
-    replays = [sql_client.post(EVENTS, json=opt_in(idempotency_key="k1"), headers=write)
-               for _ in range(2)]
+    replays = [
+        sql_client.post(EVENTS, json=opt_in(idempotency_key="k1"), headers=write) for _ in range(2)
+    ]
     assert [r.status_code for r in replays] == [201, 200]
     before = clock.now().isoformat()
     clock.advance(timedelta(hours=5))
@@ -73,7 +79,8 @@ def test_a_bad_batch_names_every_row_and_writes_nothing(
     batch = {"events": [opt_in(), opt_in("fax"), opt_in(kind="nope")]}
     response = sql_client.post(EVENTS, json=batch, headers=bearer(keys.consent_rw))
     assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [
-        (1, "channel"), (2, "kind"),
+        (1, "channel"),
+        (2, "kind"),
     ]
     assert list(sql_engine.store.iter_events()) == []
 

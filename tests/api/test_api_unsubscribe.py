@@ -107,7 +107,8 @@ def test_snooze_choice_pauses_and_confirms_in_spanish(
     client: TestClient, memory_engine: Engine, clock: FrozenClock
 ) -> None:
     response = client.post(
-        path_of(memory_engine) + "/choice", data={"choice": "snooze_30"},
+        path_of(memory_engine) + "/choice",
+        data={"choice": "snooze_30"},
         headers={"Accept-Language": "es-ES"},
     )
     assert response.status_code == 200

@@ -47,10 +47,14 @@ def test_link_carries_the_rfc_8058_headers_and_reads_back_its_claims(
     }
     claims = memory_engine.unsubscribe.read(link.token)
     assert (claims.customer_id, claims.channel, claims.purpose) == (
-        "C1", Channel.EMAIL, "music_video_offers",
+        "C1",
+        Channel.EMAIL,
+        "music_video_offers",
     )
-    assert claims.expires_at == link.expires_at == clock.now().replace(microsecond=0) + timedelta(
-        days=90
+    assert (
+        claims.expires_at
+        == link.expires_at
+        == clock.now().replace(microsecond=0) + timedelta(days=90)
     )
 
 
@@ -230,8 +234,14 @@ def test_links_are_refused_for_unknown_customers(clock: FrozenClock) -> None:
 
 @pytest.mark.parametrize(
     ("channel", "missing"),
-    [("email", "e-mail address"), ("sms", "phone number"), ("whatsapp", "phone number"),
-     ("voice", "phone number"), ("push", "push id"), ("in_app", "push id")],
+    [
+        ("email", "e-mail address"),
+        ("sms", "phone number"),
+        ("whatsapp", "phone number"),
+        ("voice", "phone number"),
+        ("push", "push id"),
+        ("in_app", "push id"),
+    ],
 )
 def test_links_are_refused_for_a_channel_the_customer_cannot_be_reached_on(
     clock: FrozenClock, channel: str, missing: str

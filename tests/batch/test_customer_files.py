@@ -24,16 +24,21 @@ def write(tmp_path: Path, text: str, name: str = "customers.csv") -> Path:
 
 
 def test_canonical_csv_gives_stripped_fields_and_typed_attributes(tmp_path: Path) -> None:
-    path = write(tmp_path, f"{HEADER},plan,arpu,vip,since\n"
-                 "c1, CO ,,,es,+573211234567,a@b.co,gold,12.5,true,2024-01-31\n"
-                 "c2,US,,,,,,,,false,\n")
+    path = write(
+        tmp_path,
+        f"{HEADER},plan,arpu,vip,since\n"
+        "c1, CO ,,,es,+573211234567,a@b.co,gold,12.5,true,2024-01-31\n"
+        "c2,US,,,,,,,,false,\n",
+    )
     table = read_customer_file(path, CustomerMapping(), {})
     assert table.rows == 2 and table.first_row == 2
     assert table.fields["country"] == ["CO", "US"]
     assert table.fields["email"] == ["a@b.co", None]
     assert table.attribute_types == {
-        "plan": AttributeType.STRING, "arpu": AttributeType.NUMBER,
-        "vip": AttributeType.BOOL, "since": AttributeType.DATE,
+        "plan": AttributeType.STRING,
+        "arpu": AttributeType.NUMBER,
+        "vip": AttributeType.BOOL,
+        "since": AttributeType.DATE,
     }
     assert table.attributes["since"] == [date(2024, 1, 31), None]
     assert table.attributes["vip"] == [True, False]
@@ -73,7 +78,9 @@ def test_a_mapping_column_absent_from_the_file_is_named(tmp_path: Path) -> None:
 
 def test_mapping_renames_defaults_declares_types_and_ignores(tmp_path: Path) -> None:
     path = write(tmp_path, "Cliente;Movil;Alta;Notas;Socio\nc1;3211234567;2024-02-01;x;Sí\n")
-    mapping_file = write(tmp_path, """
+    mapping_file = write(
+        tmp_path,
+        """
 [columns]
 Cliente = "customer_id"
 Movil = "phone"
@@ -86,7 +93,9 @@ Socio = "string"
 columns = ["Notas"]
 [options]
 delimiter = ";"
-""", "layout.toml")
+""",
+        "layout.toml",
+    )
     table = read_customer_file(path, load_mapping(mapping_file), {})
     assert table.fields["customer_id"] == ["c1"]
     assert table.fields["country"] == ["CO"]
@@ -107,10 +116,15 @@ def test_a_bad_mapping_file_says_what_is_wrong(tmp_path: Path) -> None:
 
 def test_parquet_dtypes_give_attribute_types_and_rows_count_from_one(tmp_path: Path) -> None:
     path = tmp_path / "customers.parquet"
-    pl.DataFrame({
-        "customer_id": ["c1", "c2"], "country": ["ES", "ES"],
-        "tenure": [3, 40], "churn": [True, False], "since": [date(2020, 1, 1), None],
-    }).write_parquet(path)
+    pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "country": ["ES", "ES"],
+            "tenure": [3, 40],
+            "churn": [True, False],
+            "since": [date(2020, 1, 1), None],
+        }
+    ).write_parquet(path)
     table = read_customer_file(path, CustomerMapping(), {"tenure": AttributeType.STRING})
     assert table.first_row == 1
     assert table.attribute_types["churn"] is AttributeType.BOOL

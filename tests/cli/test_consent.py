@@ -8,14 +8,48 @@ from cortesia.cli.options import RECORDABLE_KINDS
 from cortesia.domain.consent import LAWFUL_BASES
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 
-OPT_IN = ("consent", "record", "--customer", "C1", "--channel", "email", "--purpose",
-          "marketing", "--kind", "opt_in", "--source", "web",
-          "--at", "2026-01-10T09:00:00+01:00", "--key", "signup-C1",
-          "--evidence", "url=https://example.com/signup", "--evidence", "ticked the box",
-          "--lawful-basis", "consent", "--jurisdiction", "es")
-OPT_OUT_ALL = ("consent", "record", "--customer", "C1", "--channel", "all", "--purpose",
-               "marketing", "--kind", "opt_out", "--source", "sms_keyword",
-               "--at", "2026-02-01T12:00:00+01:00")
+OPT_IN = (
+    "consent",
+    "record",
+    "--customer",
+    "C1",
+    "--channel",
+    "email",
+    "--purpose",
+    "marketing",
+    "--kind",
+    "opt_in",
+    "--source",
+    "web",
+    "--at",
+    "2026-01-10T09:00:00+01:00",
+    "--key",
+    "signup-C1",
+    "--evidence",
+    "url=https://example.com/signup",
+    "--evidence",
+    "ticked the box",
+    "--lawful-basis",
+    "consent",
+    "--jurisdiction",
+    "es",
+)
+OPT_OUT_ALL = (
+    "consent",
+    "record",
+    "--customer",
+    "C1",
+    "--channel",
+    "all",
+    "--purpose",
+    "marketing",
+    "--kind",
+    "opt_out",
+    "--source",
+    "sms_keyword",
+    "--at",
+    "2026-02-01T12:00:00+01:00",
+)
 
 
 def _status(state: dict[str, Any], channel: str, purpose: str) -> str:
@@ -27,19 +61,28 @@ def test_recorded_opt_in_is_shown_now_and_not_before_it_happened(cli: Cli) -> No
     recorded = cli.json(*OPT_IN)
     assert recorded["created"] is True
     assert recorded["event"]["evidence"] == {
-        "url": "https://example.com/signup", "text": "ticked the box"
+        "url": "https://example.com/signup",
+        "text": "ticked the box",
     }
     assert recorded["event"]["jurisdiction"] == "ES"
     now = cli.json("consent", "show", "C1")
     assert now["customer"] == "C1"
     assert now["consent"][0] | {"since": None} == {
-        "channel": "email", "purpose": "marketing", "status": "opted_in", "since": None,
-        "until": None, "event_id": recorded["event"]["event_id"],
+        "channel": "email",
+        "purpose": "marketing",
+        "status": "opted_in",
+        "since": None,
+        "until": None,
+        "event_id": recorded["event"]["event_id"],
     }
     assert now["consent"][0]["since"] == "2026-01-10T08:00:00+00:00"
     before = cli.json("consent", "show", "C1", "--at", "2026-01-01T00:00:00+00:00")
-    assert before == {"customer": "C1", "at": "2026-01-01T00:00:00+00:00", "consent": [],
-                      "preferences": {}}
+    assert before == {
+        "customer": "C1",
+        "at": "2026-01-01T00:00:00+00:00",
+        "consent": [],
+        "preferences": {},
+    }
 
 
 def test_opt_out_from_all_marketing_shows_in_the_present_but_not_in_the_past(cli: Cli) -> None:
@@ -52,18 +95,53 @@ def test_opt_out_from_all_marketing_shows_in_the_present_but_not_in_the_past(cli
 
 
 def test_snooze_and_preferences_are_recorded_with_their_values(cli: Cli) -> None:
-    cli.ok("consent", "record", "-c", "C1", "--channel", "sms", "--purpose", "marketing",
-           "--kind", "snooze", "--source", "app", "--at", "2026-01-01T00:00:00+00:00",
-           "--until", "2099-01-01T00:00:00+00:00")
-    cli.ok("consent", "record", "-c", "C1", "--channel", "sms", "--purpose", "marketing",
-           "--kind", "preference", "--source", "app", "--at", "2026-01-01T00:00:00+00:00",
-           "--value", "max_per_week=2", "--value", "allowed_hours=09:00-21:00",
-           "--value", "preferred_channels=sms,email")
+    cli.ok(
+        "consent",
+        "record",
+        "-c",
+        "C1",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--kind",
+        "snooze",
+        "--source",
+        "app",
+        "--at",
+        "2026-01-01T00:00:00+00:00",
+        "--until",
+        "2099-01-01T00:00:00+00:00",
+    )
+    cli.ok(
+        "consent",
+        "record",
+        "-c",
+        "C1",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--kind",
+        "preference",
+        "--source",
+        "app",
+        "--at",
+        "2026-01-01T00:00:00+00:00",
+        "--value",
+        "max_per_week=2",
+        "--value",
+        "allowed_hours=09:00-21:00",
+        "--value",
+        "preferred_channels=sms,email",
+    )
     state = cli.json("consent", "show", "C1")
     snooze = state["consent"][0]
     assert (snooze["status"], snooze["until"]) == ("snoozed", "2099-01-01T00:00:00+00:00")
     assert state["preferences"]["sms"] == {
-        "max_per_week": 2, "allowed_hours": "09:00-21:00", "preferred_channels": ["sms", "email"]
+        "max_per_week": 2,
+        "allowed_hours": "09:00-21:00",
+        "preferred_channels": ["sms", "email"],
     }
 
 
@@ -113,8 +191,20 @@ def test_an_unknown_kind_lists_only_the_kinds_that_can_be_recorded(cli: Cli) -> 
 
 
 def test_snooze_without_its_end_is_refused_naming_until(cli: Cli) -> None:
-    result = cli("consent", "record", "-c", "C1", "--channel", "sms", "--purpose",
-                 "marketing", "--kind", "snooze", "--source", "app")
+    result = cli(
+        "consent",
+        "record",
+        "-c",
+        "C1",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--kind",
+        "snooze",
+        "--source",
+        "app",
+    )
     assert result.exit_code == 2
     assert "until" in one_line(result.stderr)
     assert cli.sql("SELECT count(*) FROM consent_events") == [(0,)]
@@ -127,8 +217,18 @@ def test_instant_without_offset_is_refused(cli: Cli) -> None:
 
 
 def test_missing_source_is_one_line_naming_it_with_its_values_and_where_help_is(cli: Cli) -> None:
-    result = cli("consent", "record", "--customer", "C1", "--channel", "email", "--purpose",
-                 "marketing", "--kind", "opt_in")
+    result = cli(
+        "consent",
+        "record",
+        "--customer",
+        "C1",
+        "--channel",
+        "email",
+        "--purpose",
+        "marketing",
+        "--kind",
+        "opt_in",
+    )
     assert result.exit_code == 2
     line = one_line(result.stderr)
     assert line.startswith("error: missing option --source (where the consent was collected: ")
@@ -140,9 +240,12 @@ def test_missing_source_is_one_line_naming_it_with_its_values_and_where_help_is(
 
 def test_record_help_lists_exactly_what_the_validators_accept(cli: Cli) -> None:
     shown = " ".join(cli.ok("consent", "record", "--help").stdout.split())
-    for option, values in (("--source SOURCE", Source), ("--channel CHANNEL", Channel),
-                           ("--kind KIND", RECORDABLE_KINDS),
-                           ("--lawful-basis BASIS", LAWFUL_BASES)):
+    for option, values in (
+        ("--source SOURCE", Source),
+        ("--channel CHANNEL", Channel),
+        ("--kind KIND", RECORDABLE_KINDS),
+        ("--lawful-basis BASIS", LAWFUL_BASES),
+    ):
         described = shown.split(option, 1)[1].split(" --", 1)[0]
         assert all(str(value) in described for value in values), option
     kinds = shown.split("--kind KIND", 1)[1].split(" --", 1)[0]
@@ -186,12 +289,15 @@ def test_history_lists_events_in_the_order_they_occurred(cli: Cli) -> None:
 
 def test_link_prints_the_url_and_both_unsubscribe_headers(cli: Cli) -> None:
     cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
-    lines = cli.ok("consent", "link", "C001", "--channel", "email", "--purpose",
-                   "marketing").stdout.splitlines()
+    lines = cli.ok(
+        "consent", "link", "C001", "--channel", "email", "--purpose", "marketing"
+    ).stdout.splitlines()
     url = lines[0]
     assert url.startswith("http://127.0.0.1:8000/u/")
-    assert lines[1:] == [f"List-Unsubscribe: <{url}>",
-                         "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
+    assert lines[1:] == [
+        f"List-Unsubscribe: <{url}>",
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+    ]
     linked = cli.json("consent", "link", "C001")
     assert linked["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert linked["url"].startswith("http://127.0.0.1:8000/u/")

@@ -9,13 +9,12 @@ CANONICAL = "customer_id,country,subdivision,time_zone,language,phone,email,segm
 
 def test_example_file_imports_and_reimport_updates(cli: Cli) -> None:
     first = cli.json("customers", "import", str(EXAMPLES / "customers.csv"))
-    assert (first["rows"], first["created"], first["updated"], first["suppressed"]) == (
-        6, 6, 0, 0
-    )
+    assert (first["rows"], first["created"], first["updated"], first["suppressed"]) == (6, 6, 0, 0)
     again = cli.json("customers", "import", str(EXAMPLES / "customers.csv"))
     assert (again["created"], again["updated"]) == (0, 6)
-    assert "Imported 6 row(s)" in cli.ok("customers", "import",
-                                         str(EXAMPLES / "customers.csv")).stdout
+    assert (
+        "Imported 6 row(s)" in cli.ok("customers", "import", str(EXAMPLES / "customers.csv")).stdout
+    )
 
 
 def test_list_pages_through_customers_in_id_order(cli: Cli) -> None:
@@ -47,8 +46,13 @@ def test_unknown_customer_is_one_line_and_exit_1(cli: Cli) -> None:
 
 
 def test_mapping_file_imports_another_layout(cli: Cli) -> None:
-    report = cli.json("customers", "import", str(EXAMPLES / "crm-export.csv"),
-                      "--mapping", str(EXAMPLES / "crm-mapping.toml"))
+    report = cli.json(
+        "customers",
+        "import",
+        str(EXAMPLES / "crm-export.csv"),
+        "--mapping",
+        str(EXAMPLES / "crm-mapping.toml"),
+    )
     assert report["created"] == 3
     shown = cli.json("customers", "show", "E100")
     assert shown["language"] == "es"
@@ -56,9 +60,7 @@ def test_mapping_file_imports_another_layout(cli: Cli) -> None:
     assert "Notas" not in shown["attributes"]
 
 
-def test_file_with_bad_rows_reports_every_row_and_writes_nothing(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_file_with_bad_rows_reports_every_row_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         CANONICAL
@@ -93,9 +95,24 @@ def test_erase_refuses_without_yes_when_input_is_not_a_terminal(cli: Cli) -> Non
 
 def test_erase_removes_the_customer_and_the_ledger_still_verifies(cli: Cli) -> None:
     cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
-    cli.ok("consent", "record", "-c", "C005", "--channel", "email", "--purpose", "marketing",
-           "--kind", "opt_in", "--source", "web", "--evidence", "ip=203.0.113.5",
-           "--at", "2026-01-01T00:00:00+00:00")
+    cli.ok(
+        "consent",
+        "record",
+        "-c",
+        "C005",
+        "--channel",
+        "email",
+        "--purpose",
+        "marketing",
+        "--kind",
+        "opt_in",
+        "--source",
+        "web",
+        "--evidence",
+        "ip=203.0.113.5",
+        "--at",
+        "2026-01-01T00:00:00+00:00",
+    )
     receipt = cli.json("customers", "erase", "C005", "--yes")
     assert receipt["events_blanked"] == 1
     assert receipt["contact_points_suppressed"] == 2
@@ -121,30 +138,56 @@ def test_piped_tables_keep_every_cell_whole_on_one_line(cli: Cli) -> None:
     listed = cli.ok("customers", "list").stdout.splitlines()
     shown = cli.json("customers", "list")["customers"]
     for customer in shown:
-        cells = [f"{customer['customer_id']} ", customer["time_zone"],
-                 *customer["phones"], *customer["emails"]]
+        cells = [
+            f"{customer['customer_id']} ",
+            customer["time_zone"],
+            *customer["phones"],
+            *customer["emails"],
+        ]
         assert any(all(cell in line for cell in cells) for line in listed), cells
-    recorded = cli.json("consent", "record", "-c", "C001", "--channel", "email", "--purpose",
-                        "music_video_offers", "--kind", "opt_in", "--source", "web")
+    recorded = cli.json(
+        "consent",
+        "record",
+        "-c",
+        "C001",
+        "--channel",
+        "email",
+        "--purpose",
+        "music_video_offers",
+        "--kind",
+        "opt_in",
+        "--source",
+        "web",
+    )
     event_id = recorded["event"]["event_id"]
     state = cli.ok("consent", "show", "C001").stdout.splitlines()
     assert any("music_video_offers" in line and event_id in line for line in state)
-    cli.ok("keys", "create", "--scope", "consent:read", "--scope", "customers:write",
-           "--name", "crm-nightly-export")
+    cli.ok(
+        "keys",
+        "create",
+        "--scope",
+        "consent:read",
+        "--scope",
+        "customers:write",
+        "--name",
+        "crm-nightly-export",
+    )
     keys = cli.ok("keys", "list").stdout.splitlines()
-    assert any("crm-nightly-export" in line and "consent:read, customers:write" in line
-               for line in keys)
+    assert any(
+        "crm-nightly-export" in line and "consent:read, customers:write" in line for line in keys
+    )
 
 
-def test_import_counts_customers_whose_contact_points_were_erased(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_import_counts_customers_whose_contact_points_were_erased(cli: Cli, tmp_path: Path) -> None:
     cli.ok("customers", "import", str(EXAMPLES / "customers.csv"))
     shown = cli.json("customers", "show", "C005")
     cli.ok("customers", "erase", "C005", "--yes")
     back = tmp_path / "back.csv"
-    back.write_text(f"customer_id,country,email\nC005,{shown['country']},{shown['emails'][0]}\n"
-                    f"N1,ES,new@example.com\n", encoding="utf-8")
+    back.write_text(
+        f"customer_id,country,email\nC005,{shown['country']},{shown['emails'][0]}\n"
+        f"N1,ES,new@example.com\n",
+        encoding="utf-8",
+    )
     report = cli.json("customers", "import", str(back))
     assert (report["created"], report["suppressed"]) == (2, 1)
     line = one_line(cli.ok("customers", "import", str(back)).stdout)

@@ -4,8 +4,9 @@ from tests.cli.conftest import Cli, one_line
 
 
 def test_created_key_is_printed_once_and_listed_without_its_secret(cli: Cli) -> None:
-    result = cli.ok("keys", "create", "--scope", "consent:write", "--scope", "consent:read",
-                    "--name", "crm")
+    result = cli.ok(
+        "keys", "create", "--scope", "consent:write", "--scope", "consent:read", "--name", "crm"
+    )
     secret = result.stdout.strip()
     assert secret.startswith("ck_")
     assert "not shown again" in result.stderr

@@ -14,8 +14,10 @@ from cortesia.errors import (
 
 def test_every_bad_row_is_one_line_then_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
     error = BatchValidationError(
-        [FieldProblem("country", "XX", "unknown country", 2),
-         FieldProblem("email", "nope", "not an e-mail address", 3)],
+        [
+            FieldProblem("country", "XX", "unknown country", 2),
+            FieldProblem("email", "nope", "not an e-mail address", 3),
+        ],
         what="customers.csv",
     )
     assert report_error(error) == 2

@@ -40,5 +40,12 @@ def test_set_up_has_exactly_the_two_make_commands() -> None:
 def test_example_customers_file_has_the_canonical_header() -> None:
     with (EXAMPLES / "customers.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    assert header[:7] == ["customer_id", "country", "subdivision", "time_zone", "language",
-                          "phone", "email"]
+    assert header[:7] == [
+        "customer_id",
+        "country",
+        "subdivision",
+        "time_zone",
+        "language",
+        "phone",
+        "email",
+    ]

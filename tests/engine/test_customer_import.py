@@ -30,9 +30,12 @@ def write(tmp_path: Path, text: str, name: str = "customers.csv") -> Path:
 
 
 def test_a_canonical_csv_is_imported_and_counted(tmp_path: Path, memory_engine: Engine) -> None:
-    path = write(tmp_path, f"{HEADER},plan\n"
-                 "c1,US,FL,,en-US,+1 305 555 0123;+13055550124,Ana@Example.com,gold\n"
-                 "c2,AU,,,,,,\n")
+    path = write(
+        tmp_path,
+        f"{HEADER},plan\n"
+        "c1,US,FL,,en-US,+1 305 555 0123;+13055550124,Ana@Example.com,gold\n"
+        "c2,AU,,,,,,\n",
+    )
     seen: list[tuple[int, int]] = []
     report = memory_engine.customers.import_file(path, progress=lambda d, t: seen.append((d, t)))
     assert (report.rows, report.created, report.updated) == (2, 2, 0)
@@ -48,8 +51,9 @@ def test_a_canonical_csv_is_imported_and_counted(tmp_path: Path, memory_engine: 
 
 def test_a_parquet_file_is_imported(tmp_path: Path, memory_engine: Engine) -> None:
     path = tmp_path / "customers.parquet"
-    pl.DataFrame({"customer_id": ["p1"], "country": ["BR"], "phone": ["11 96123-4567"],
-                  "tenure": [12]}).write_parquet(path)
+    pl.DataFrame(
+        {"customer_id": ["p1"], "country": ["BR"], "phone": ["11 96123-4567"], "tenure": [12]}
+    ).write_parquet(path)
     memory_engine.customers.import_file(path)
     customer = memory_engine.customers.get("p1")
     assert customer.phones == ("+5511961234567",)
@@ -61,7 +65,9 @@ def test_a_file_in_another_layout_is_imported_with_a_mapping(
     tmp_path: Path, memory_engine: Engine
 ) -> None:
     path = write(tmp_path, "Cliente;Movil;Correo;Plan;Notas\n7;321 123 4567;X@Y.CO;pre;-\n")
-    mapping = write(tmp_path, """
+    mapping = write(
+        tmp_path,
+        """
 [columns]
 Cliente = "customer_id"
 Movil = "phone"
@@ -73,11 +79,16 @@ language = "es"
 columns = ["Notas"]
 [options]
 delimiter = ";"
-""", "layout.toml")
+""",
+        "layout.toml",
+    )
     memory_engine.customers.import_file(path, mapping=mapping)
     customer = memory_engine.customers.get("7")
     assert (customer.country, customer.language, customer.phones, customer.emails) == (
-        "CO", "es", ("+573211234567",), ("X@y.co",)
+        "CO",
+        "es",
+        ("+573211234567",),
+        ("X@y.co",),
     )
     assert customer.attributes == {"Plan": "pre"}
 
@@ -86,19 +97,25 @@ def test_a_file_with_bad_rows_is_rejected_whole_with_every_bad_row(
     tmp_path: Path, memory_engine: Engine
 ) -> None:
     memory_engine.store.register_attribute_types({"arpu": AttributeType.NUMBER})
-    path = write(tmp_path, f"{HEADER},arpu\n"
-                 "ok,ES,,,,612345678,,1\n"
-                 "b1,XX,,,,,,2\n"
-                 "b2,US,ES-M,,,+1 555 000,bad@,3\n"
-                 "b3,CO,,Mars/Base,,,,lots\n"
-                 "ok,ES,,,,,,4\n")
+    path = write(
+        tmp_path,
+        f"{HEADER},arpu\n"
+        "ok,ES,,,,612345678,,1\n"
+        "b1,XX,,,,,,2\n"
+        "b2,US,ES-M,,,+1 555 000,bad@,3\n"
+        "b3,CO,,Mars/Base,,,,lots\n"
+        "ok,ES,,,,,,4\n",
+    )
     with pytest.raises(BatchValidationError) as caught:
         memory_engine.customers.import_file(path)
     found = [(p.row, p.field, p.value) for p in caught.value.problems]
     assert found == [
         (3, "country", "XX"),
-        (4, "subdivision", "ES-M"), (4, "phone", "+1 555 000"), (4, "email", "bad@"),
-        (5, "arpu", "lots"), (5, "time_zone", "Mars/Base"),
+        (4, "subdivision", "ES-M"),
+        (4, "phone", "+1 555 000"),
+        (4, "email", "bad@"),
+        (5, "arpu", "lots"),
+        (5, "time_zone", "Mars/Base"),
         (6, "customer_id", "ok"),
     ]
     assert "customers.csv rejected: 7 bad row(s)" in str(caught.value)
@@ -108,8 +125,9 @@ def test_a_file_with_bad_rows_is_rejected_whole_with_every_bad_row(
 def test_a_clash_with_the_registered_attribute_type_rejects_the_file(
     tmp_path: Path, memory_engine: Engine
 ) -> None:
-    memory_engine.customers.upsert([{"customer_id": "a", "country": "ES",
-                                     "attributes": {"vip": True}}])
+    memory_engine.customers.upsert(
+        [{"customer_id": "a", "country": "ES", "attributes": {"vip": True}}]
+    )
     path = write(tmp_path, "customer_id,country,vip\nb,ES,maybe\n")
     with pytest.raises(BatchValidationError, match="holds bool values"):
         memory_engine.customers.import_file(path)
@@ -135,10 +153,13 @@ def test_the_report_counts_customers_with_a_suppressed_point_once_each(
         [{"customer_id": "gone", "country": "ES", "phone": "612345678", "email": "Gone@x.es"}]
     )
     memory_engine.erase("gone")
-    path = write(tmp_path, f"{HEADER}\n"
-                 "s1,ES,,,,612345678,gone@X.es\n"  # both points suppressed: counted once
-                 "s2,ES,,,,,GONE@x.es\n"            # the same address, in other case
-                 "s3,ES,,,,612345679,other@x.es\n")
+    path = write(
+        tmp_path,
+        f"{HEADER}\n"
+        "s1,ES,,,,612345678,gone@X.es\n"  # both points suppressed: counted once
+        "s2,ES,,,,,GONE@x.es\n"  # the same address, in other case
+        "s3,ES,,,,612345679,other@x.es\n",
+    )
     report = memory_engine.customers.import_file(path)
     assert (report.rows, report.created, report.updated, report.suppressed) == (3, 3, 0, 2)
 
@@ -146,10 +167,13 @@ def test_the_report_counts_customers_with_a_suppressed_point_once_each(
 def test_control_characters_in_a_file_are_row_problems(
     tmp_path: Path, memory_engine: Engine
 ) -> None:
-    path = write(tmp_path, f"{HEADER},push_id\n"
-                 "c\x001,ES,,,,,,\n"
-                 "c2,ES,,,es\t,,,\n"  # a tab at an end is trimmed like a space
-                 "c3,ES,,,,,,a\x1fb\n")
+    path = write(
+        tmp_path,
+        f"{HEADER},push_id\n"
+        "c\x001,ES,,,,,,\n"
+        "c2,ES,,,es\t,,,\n"  # a tab at an end is trimmed like a space
+        "c3,ES,,,,,,a\x1fb\n",
+    )
     with pytest.raises(BatchValidationError) as caught:
         memory_engine.customers.import_file(path)
     found = [(p.row, p.field, p.reason) for p in caught.value.problems]
@@ -218,22 +242,34 @@ def test_a_file_is_imported_into_postgresql(
 
     upgrade(postgres_url)
     engine = Engine(SqlStore(postgres_url), clock)
-    path = write(tmp_path, f"{HEADER},plan,arpu,vip,signup\n"
-                 "c1,US,FL,,en-US,+1 305 555 0123,Ana@Example.com,gold,12.5,true,2024-01-31\n"
-                 "c2,CO,,,es,321 123 4567,,pre,,false,\n")
+    path = write(
+        tmp_path,
+        f"{HEADER},plan,arpu,vip,signup\n"
+        "c1,US,FL,,en-US,+1 305 555 0123,Ana@Example.com,gold,12.5,true,2024-01-31\n"
+        "c2,CO,,,es,321 123 4567,,pre,,false,\n",
+    )
     try:
         report = engine.customers.import_file(path)
         assert (report.rows, report.created, report.updated) == (2, 2, 0)
         c1 = engine.customers.get("c1")
         assert (c1.subdivision, c1.time_zone, c1.phones, c1.emails) == (
-            "US-FL", "America/New_York", ("+13055550123",), ("Ana@example.com",)
+            "US-FL",
+            "America/New_York",
+            ("+13055550123",),
+            ("Ana@example.com",),
         )
-        assert c1.attributes == {"plan": "gold", "arpu": 12.5, "vip": True,
-                                 "signup": date(2024, 1, 31)}
+        assert c1.attributes == {
+            "plan": "gold",
+            "arpu": 12.5,
+            "vip": True,
+            "signup": date(2024, 1, 31),
+        }
         assert engine.customers.get("c2").attributes == {"plan": "pre", "vip": False}
         assert engine.store.attribute_types() == {
-            "plan": AttributeType.STRING, "arpu": AttributeType.NUMBER,
-            "vip": AttributeType.BOOL, "signup": AttributeType.DATE,
+            "plan": AttributeType.STRING,
+            "arpu": AttributeType.NUMBER,
+            "vip": AttributeType.BOOL,
+            "signup": AttributeType.DATE,
         }
         again = engine.customers.import_file(path)
         assert (again.created, again.updated) == (0, 2)

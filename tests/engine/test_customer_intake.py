@@ -129,8 +129,12 @@ def test_codes_are_checked_and_normalised() -> None:
     assert language("pt_br") == "pt-BR"
     assert time_zone("Europe/Madrid") == "Europe/Madrid"
     for check, args in [
-        (country, ("XX",)), (subdivision, ("ES-MD", "US")), (subdivision, ("US-ZZ", "US")),
-        (language, ("english",)), (language, ("qq",)), (time_zone, ("Mars/Olympus",)),
+        (country, ("XX",)),
+        (subdivision, ("ES-MD", "US")),
+        (subdivision, ("US-ZZ", "US")),
+        (language, ("english",)),
+        (language, ("qq",)),
+        (time_zone, ("Mars/Olympus",)),
     ]:
         with pytest.raises(ValidationError):
             check(*args)
@@ -182,5 +186,8 @@ def test_subdivisions_of_two_clocks_have_no_zone_of_their_own() -> None:
     assert subdivision_zone("US-TX") is None
     assert subdivision_zone("BR-AM") is None
     assert [subdivision_zone(c) for c in ("PT-30", "MX-BCN", "AU-WA", "US-NY")] == [
-        "Atlantic/Madeira", "America/Tijuana", "Australia/Perth", "America/New_York",
+        "Atlantic/Madeira",
+        "America/Tijuana",
+        "Australia/Perth",
+        "America/New_York",
     ]

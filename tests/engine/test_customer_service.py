@@ -13,19 +13,32 @@ from cortesia.errors import BatchValidationError, NotFoundError, ValidationError
 
 
 def test_upsert_of_one_customer_normalises_every_field(memory_engine: Engine) -> None:
-    counts = memory_engine.customers.upsert([{
-        "customer_id": " c1 ", "country": "us", "subdivision": "FL", "language": "en-us",
-        "phone": "(305) 555-0123", "emails": ["Ana@Example.COM", "ana@example.com"],
-        "push_ids": ["fcm:abc"], "attributes": {"plan": "gold", "arpu": 12, "vip": True,
-                                                 "since": "2024-01-31"},
-    }])
+    counts = memory_engine.customers.upsert(
+        [
+            {
+                "customer_id": " c1 ",
+                "country": "us",
+                "subdivision": "FL",
+                "language": "en-us",
+                "phone": "(305) 555-0123",
+                "emails": ["Ana@Example.COM", "ana@example.com"],
+                "push_ids": ["fcm:abc"],
+                "attributes": {"plan": "gold", "arpu": 12, "vip": True, "since": "2024-01-31"},
+            }
+        ]
+    )
     assert (counts.created, counts.updated) == (1, 0)
     view = customer_view(memory_engine.customers.get("c1"))
     assert view == {
-        "customer_id": "c1", "country": "US", "subdivision": "US-FL",
-        "time_zone": "America/New_York", "time_zone_candidates": ["America/New_York"],
-        "language": "en-US", "phones": ["+13055550123"],
-        "emails": ["Ana@example.com", "ana@example.com"], "push_ids": ["fcm:abc"],
+        "customer_id": "c1",
+        "country": "US",
+        "subdivision": "US-FL",
+        "time_zone": "America/New_York",
+        "time_zone_candidates": ["America/New_York"],
+        "language": "en-US",
+        "phones": ["+13055550123"],
+        "emails": ["Ana@example.com", "ana@example.com"],
+        "push_ids": ["fcm:abc"],
         "attributes": {"arpu": 12, "plan": "gold", "since": "2024-01-31", "vip": True},
         "suppressed": [],
     }
@@ -35,8 +48,12 @@ def test_upsert_of_one_customer_normalises_every_field(memory_engine: Engine) ->
 def test_a_batch_upsert_creates_and_replaces(memory_engine: Engine) -> None:
     service = memory_engine.customers
     service.upsert([{"customer_id": "a", "country": "ES"}])
-    counts = service.upsert([{"customer_id": "a", "country": "ES", "language": "ca"},
-                             {"customer_id": "b", "country": "CO"}])
+    counts = service.upsert(
+        [
+            {"customer_id": "a", "country": "ES", "language": "ca"},
+            {"customer_id": "b", "country": "CO"},
+        ]
+    )
     assert (counts.created, counts.updated) == (1, 1)
     assert service.get("a").language == "ca"
     assert [c.customer_id for c in service.list(limit=1, after="a")] == ["b"]
@@ -44,11 +61,13 @@ def test_a_batch_upsert_creates_and_replaces(memory_engine: Engine) -> None:
 
 def test_a_bad_batch_reports_every_row_and_writes_nothing(memory_engine: Engine) -> None:
     with pytest.raises(BatchValidationError) as caught:
-        memory_engine.customers.upsert([
-            {"customer_id": "ok", "country": "ES"},
-            {"customer_id": "x", "country": "ZZ", "email": "not-an-email"},
-            {"customer_id": "", "country": "ES", "favourite": 1},
-        ])
+        memory_engine.customers.upsert(
+            [
+                {"customer_id": "ok", "country": "ES"},
+                {"customer_id": "x", "country": "ZZ", "email": "not-an-email"},
+                {"customer_id": "", "country": "ES", "favourite": 1},
+            ]
+        )
     found = [(p.row, p.field) for p in caught.value.problems]
     assert found == [(1, "country"), (1, "email"), (2, "favourite")]
     assert memory_engine.store.count_customers() == 0
@@ -62,8 +81,12 @@ def test_an_ambiguous_phone_keeps_every_candidate_zone(memory_engine: Engine) ->
 
 
 def test_without_phone_or_zone_the_country_gives_the_zone(memory_engine: Engine) -> None:
-    memory_engine.customers.upsert([{"customer_id": "m", "country": "MX"},
-                                    {"customer_id": "p", "country": "PE", "time_zone": "UTC"}])
+    memory_engine.customers.upsert(
+        [
+            {"customer_id": "m", "country": "MX"},
+            {"customer_id": "p", "country": "PE", "time_zone": "UTC"},
+        ]
+    )
     mexican = memory_engine.customers.get("m")
     assert mexican.time_zone == "America/Mexico_City"
     assert len(mexican.time_zone_candidates) > 1
@@ -106,19 +129,27 @@ def test_a_missing_customer_and_a_bad_limit_are_errors(memory_engine: Engine) ->
 
 
 def test_a_subdivision_with_one_clock_names_the_primary_zone(memory_engine: Engine) -> None:
-    memory_engine.customers.upsert([
-        {"customer_id": "canary", "country": "ES", "subdivision": "ES-CN", "phone": "612345678"},
-        {"customer_id": "azores", "country": "PT", "subdivision": "PT-20"},
-        {"customer_id": "moved", "country": "US", "subdivision": "CA", "phone": "3055550123"},
-        {"customer_id": "florida", "country": "US", "subdivision": "FL"},
-    ])
+    memory_engine.customers.upsert(
+        [
+            {
+                "customer_id": "canary",
+                "country": "ES",
+                "subdivision": "ES-CN",
+                "phone": "612345678",
+            },
+            {"customer_id": "azores", "country": "PT", "subdivision": "PT-20"},
+            {"customer_id": "moved", "country": "US", "subdivision": "CA", "phone": "3055550123"},
+            {"customer_id": "florida", "country": "US", "subdivision": "FL"},
+        ]
+    )
     canary = memory_engine.customers.get("canary")
     assert canary.time_zone == "Atlantic/Canary"
     assert set(canary.time_zone_candidates) == {"Atlantic/Canary", "Europe/Madrid"}
     assert memory_engine.customers.get("azores").time_zone == "Atlantic/Azores"
     moved = memory_engine.customers.get("moved")  # a Miami number, living in California
     assert (moved.time_zone, moved.time_zone_candidates) == (
-        "America/Los_Angeles", ("America/New_York", "America/Los_Angeles")
+        "America/Los_Angeles",
+        ("America/New_York", "America/Los_Angeles"),
     )
     florida = memory_engine.customers.get("florida")  # two clocks: the country's rule
     assert florida.time_zone == "America/New_York"
@@ -137,24 +168,29 @@ def test_a_batch_naming_one_customer_twice_is_refused_naming_both_rows(
     memory_engine: Engine,
 ) -> None:
     with pytest.raises(BatchValidationError) as caught:
-        memory_engine.customers.upsert([
-            {"customer_id": "a", "country": "ES"},
-            {"customer_id": "b", "country": "ES"},
-            {"customer_id": " a ", "country": "CO"},
-        ])
+        memory_engine.customers.upsert(
+            [
+                {"customer_id": "a", "country": "ES"},
+                {"customer_id": "b", "country": "ES"},
+                {"customer_id": " a ", "country": "CO"},
+            ]
+        )
     [problem] = caught.value.problems
     assert (problem.row, problem.field, problem.value) == (2, "customer_id", "a")
     assert problem.reason == "repeats the customer of row 0"
     assert memory_engine.store.count_customers() == 0
 
 
-@pytest.mark.parametrize(("field", "value", "code"), [
-    ("customer_id", "C\x001", "U+0000"),
-    ("customer_id", "C\t1", "U+0009"),
-    ("language", "es\x00", "U+0000"),
-    ("push_ids", ["fcm:a\nb"], "U+000A"),
-    ("phone", "+34612345678\x00", "U+0000"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("customer_id", "C\x001", "U+0000"),
+        ("customer_id", "C\t1", "U+0009"),
+        ("language", "es\x00", "U+0000"),
+        ("push_ids", ["fcm:a\nb"], "U+000A"),
+        ("phone", "+34612345678\x00", "U+0000"),
+    ],
+)
 def test_control_characters_in_ids_and_codes_are_refused(
     memory_engine: Engine, field: str, value: object, code: str
 ) -> None:

@@ -24,7 +24,7 @@ from cortesia.errors import BatchValidationError, StoreError
 # Refuses the customer "bad" at the database, after the rows before it went in.
 REFUSE = {
     "sqlite": "CREATE TRIGGER refuse_bad BEFORE INSERT ON customers WHEN NEW.customer_id = 'bad' "
-              "BEGIN SELECT RAISE(ABORT, 'customer refused'); END",
+    "BEGIN SELECT RAISE(ABORT, 'customer refused'); END",
     "postgresql": "ALTER TABLE customers ADD CONSTRAINT refuse_bad CHECK (customer_id <> 'bad')",
 }
 
@@ -77,10 +77,12 @@ def test_a_failing_write_leaves_neither_customers_nor_new_types(sql_engine: Engi
     with store.engine.begin() as connection:
         connection.execute(sa.text(REFUSE[store.engine.dialect.name]))
     with pytest.raises(StoreError, match="could not store customers"):
-        service.upsert([
-            {"customer_id": "first", "country": "ES", "attributes": {"plan": "gold"}},
-            {"customer_id": "bad", "country": "CO", "attributes": {"vip": True, "tier": "b"}},
-        ])
+        service.upsert(
+            [
+                {"customer_id": "first", "country": "ES", "attributes": {"plan": "gold"}},
+                {"customer_id": "bad", "country": "CO", "attributes": {"vip": True, "tier": "b"}},
+            ]
+        )
     assert [c.customer_id for c in service.list()] == ["kept"]
     assert store.attribute_types() == {"tier": AttributeType.STRING}
 
@@ -94,29 +96,39 @@ def test_nul_in_any_text_is_refused_before_the_database_sees_it(sql_engine: Engi
     with pytest.raises(BatchValidationError) as caught:
         sql_engine.customers.upsert(rows)
     assert [(p.row, p.field) for p in caught.value.problems] == [
-        (0, "customer_id"), (1, "push_id"), (2, "attributes.note"),
+        (0, "customer_id"),
+        (1, "push_id"),
+        (2, "attributes.note"),
     ]
     assert sql_engine.store.count_customers() == 0
 
 
-@pytest.mark.parametrize(("column", "text", "reason"), [
-    ("attributes", "{oops", "column attributes is not valid JSON"),
-    ("attributes", "[1]", "column attributes is not a JSON object"),
-    ("attributes", '{"since": "soon"}',
-     "column attributes holds 'since'='soon', which is not a date"),
-    ("phones", '"+34600000000"', "column phones is not a JSON list of texts"),
-    ("emails", "[1, 2]", "column emails is not a JSON list of texts"),
-    ("time_zone_candidates", "", "column time_zone_candidates is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("column", "text", "reason"),
+    [
+        ("attributes", "{oops", "column attributes is not valid JSON"),
+        ("attributes", "[1]", "column attributes is not a JSON object"),
+        (
+            "attributes",
+            '{"since": "soon"}',
+            "column attributes holds 'since'='soon', which is not a date",
+        ),
+        ("phones", '"+34600000000"', "column phones is not a JSON list of texts"),
+        ("emails", "[1, 2]", "column emails is not a JSON list of texts"),
+        ("time_zone_candidates", "", "column time_zone_candidates is not valid JSON"),
+    ],
+)
 def test_a_json_column_edited_by_hand_is_a_store_error_naming_customer_and_column(
     sql_engine: Engine, column: str, text: str, reason: str
 ) -> None:
     store = sql_engine.store
     assert isinstance(store, SqlStore)
     store.register_attribute_types({"since": AttributeType.DATE})
-    sql_engine.customers.upsert([
-        {"customer_id": "C1", "country": "ES", "attributes": {"since": "2024-01-31"}},
-    ])
+    sql_engine.customers.upsert(
+        [
+            {"customer_id": "C1", "country": "ES", "attributes": {"since": "2024-01-31"}},
+        ]
+    )
     with store.engine.begin() as connection:
         connection.execute(sa.text(f"UPDATE customers SET {column} = :text"), {"text": text})
     for read in (lambda: sql_engine.customers.get("C1"), lambda: sql_engine.customers.list()):
@@ -127,7 +139,9 @@ def test_a_json_column_edited_by_hand_is_a_store_error_naming_customer_and_colum
 
 TEXTS = st.lists(st.text(max_size=12), max_size=3).map(tuple)
 VALUES = st.one_of(
-    st.text(max_size=12), st.booleans(), st.dates(),
+    st.text(max_size=12),
+    st.booleans(),
+    st.dates(),
     st.floats(allow_nan=False, allow_infinity=False),
 )
 
@@ -137,11 +151,20 @@ VALUES = st.one_of(
 def test_a_customer_row_holds_the_json_the_standard_encoder_writes(
     phones: tuple[str, ...], emails: tuple[str, ...], attributes: dict[str, AttributeValue]
 ) -> None:
-    customer = Customer("c", "ES", "Europe/Madrid", None, ("Europe/Madrid",), None,
-                        phones, emails, (), attributes)
+    customer = Customer(
+        "c", "ES", "Europe/Madrid", None, ("Europe/Madrid",), None, phones, emails, (), attributes
+    )
     plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in attributes.items()}
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     assert customer_row(customer) == (
-        "c", "ES", None, "Europe/Madrid", '["Europe/Madrid"]', None, dumps(list(phones)),
-        dumps(list(emails)), "[]", dumps(plain),
+        "c",
+        "ES",
+        None,
+        "Europe/Madrid",
+        '["Europe/Madrid"]',
+        None,
+        dumps(list(phones)),
+        dumps(list(emails)),
+        "[]",
+        dumps(plain),
     )

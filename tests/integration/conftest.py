@@ -12,9 +12,7 @@ from cortesia.adapters.sql.store import SqlStore
 from cortesia.engine.ports import Store
 
 
-@pytest.fixture(
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """Every implementation of the Store port, each fresh."""
     if request.param == "memory":

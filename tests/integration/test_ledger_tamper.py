@@ -64,8 +64,11 @@ def test_a_deleted_last_event_is_reported_as_removed(sql_store: SqlStore) -> Non
 def test_a_forged_event_added_by_hand_is_reported_as_inserted(sql_store: SqlStore) -> None:
     events = _ledger(sql_store)
     forged = seal(
-        draft("forged"), seq=6, event_id="forged-event",
-        recorded_at=T0, prev_hash=events[-1].hash,
+        draft("forged"),
+        seq=6,
+        event_id="forged-event",
+        recorded_at=T0,
+        prev_hash=events[-1].hash,
     )
     with sql_store.engine.begin() as connection:
         row = dict(zip(consent_events.c.keys(), event_row(forged), strict=True))

@@ -146,7 +146,9 @@ def test_attribute_types_keep_the_first_type_registered(store: Store) -> None:
     store.register_attribute_types({"plan": AttributeType.STRING, "arpu": AttributeType.NUMBER})
     store.register_attribute_types({"plan": AttributeType.DATE, "vip": AttributeType.BOOL})
     assert store.attribute_types() == {
-        "plan": AttributeType.STRING, "arpu": AttributeType.NUMBER, "vip": AttributeType.BOOL
+        "plan": AttributeType.STRING,
+        "arpu": AttributeType.NUMBER,
+        "vip": AttributeType.BOOL,
     }
 
 
@@ -177,8 +179,14 @@ def test_a_secret_keeps_the_first_value_created(store: Store) -> None:
 def test_erasure_blanks_personal_fields_suppresses_and_keeps_the_chain(store: Store) -> None:
     store.upsert_customers([_customer("C1"), _customer("C2")])
     store.append([draft("a", actor="agent-7"), draft("b", customer="C2"), draft("c")], T0)
-    erasure = draft("erase-C1", kind=ConsentKind.ERASURE, channel=Channel.ALL, purpose="all",
-                    evidence={}, actor="dpo")
+    erasure = draft(
+        "erase-C1",
+        kind=ConsentKind.ERASURE,
+        channel=Channel.ALL,
+        purpose="all",
+        evidence={},
+        actor="dpo",
+    )
     receipt = store.erase_customer("C1", ["d1", "d2", "d1"], erasure, T0 + timedelta(hours=1))
     assert (receipt.events_blanked, receipt.contact_points_suppressed) == (2, 2)
     assert store.get_customer("C1") is None

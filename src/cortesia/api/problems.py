@@ -88,8 +88,12 @@ class Problem:
 
 def _entry(problem: FieldProblem) -> dict[str, object]:
     row = problem.row if isinstance(problem.row, int) else None
-    return {"row": row, "field": safe_text(problem.field), "value": json_safe(problem.value),
-            "reason": safe_text(problem.reason, _MAX_DETAIL)}
+    return {
+        "row": row,
+        "field": safe_text(problem.field),
+        "value": json_safe(problem.value),
+        "reason": safe_text(problem.reason, _MAX_DETAIL),
+    }
 
 
 def problem_of(error: CortesiaError) -> Problem:

@@ -42,7 +42,6 @@ _STRICT = ConfigDict(strict=True, extra="forbid")
 MAX_BATCH = 10_000
 
 
-
 def _one_problem(reason: str) -> WrapValidator:
     """One problem for a union, instead of one per member type (``x.str``, ``x.int``…)."""
 

@@ -65,8 +65,10 @@ def _targets(columns: list[str], mapping: CustomerMapping, name: str) -> dict[st
             raise ValidationError("column", column, reason)
         other = fed_by.get(target)
         if other is not None:
-            reason = (f"feeds {target!r}, and so does column {other!r}: "
-                      "rename or ignore one of them in the mapping")
+            reason = (
+                f"feeds {target!r}, and so does column {other!r}: "
+                "rename or ignore one of them in the mapping"
+            )
             raise ValidationError("column", column, reason)
         targets[column] = target
         fed_by[target] = column
@@ -154,7 +156,11 @@ def _python_values(series: pl.Series) -> list[AttributeValue | None]:
 
 
 def _type_problems(
-    raw: pl.Series, given: pl.Series, values: pl.Series, name: str, kind: AttributeType,
+    raw: pl.Series,
+    given: pl.Series,
+    values: pl.Series,
+    name: str,
+    kind: AttributeType,
     first_row: int,
 ) -> list[FieldProblem]:
     bad = (given & values.is_null()).arg_true()
@@ -193,9 +199,7 @@ def _attribute_columns(
     declared = {c: known.get(n) or mapping.attributes.get(n) for c, n in columns.items()}
     inferred = _infer(frame, [c for c, kind in declared.items() if kind is None])
     kinds = {c: declared[c] or inferred[c] for c in columns}
-    converted = frame.select(
-        [_convert(c, frame[c].dtype, kinds[c]).alias(c) for c in columns]
-    )
+    converted = frame.select([_convert(c, frame[c].dtype, kinds[c]).alias(c) for c in columns])
     given = frame.select([_text(c).is_not_null().alias(c) for c in columns])
     filled = given.select(pl.all().sum()).row(0, named=True) if columns else {}
     kept = converted.select(pl.all().count()).row(0, named=True) if columns else {}
@@ -224,9 +228,7 @@ def _field_columns(
     return {field: selected[field].to_list() for field in CANONICAL_FIELDS}
 
 
-def _repeated_ids(
-    ids: list[str | None], column: str, first_row: int
-) -> list[FieldProblem]:
+def _repeated_ids(ids: list[str | None], column: str, first_row: int) -> list[FieldProblem]:
     frame = pl.DataFrame({"id": ids}, schema={"id": pl.String}).with_row_index("i")
     repeated = frame.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated())
     first: dict[str, int] = {}

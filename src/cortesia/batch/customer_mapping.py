@@ -31,7 +31,14 @@ from cortesia.domain.customers import AttributeType
 from cortesia.errors import ValidationError
 
 CANONICAL_FIELDS = (
-    "customer_id", "country", "subdivision", "time_zone", "language", "phone", "email", "push_id",
+    "customer_id",
+    "country",
+    "subdivision",
+    "time_zone",
+    "language",
+    "phone",
+    "email",
+    "push_id",
 )
 REQUIRED_FIELDS = ("customer_id", "country")
 _SECTIONS = frozenset({"columns", "defaults", "attributes", "ignore", "options"})
@@ -81,7 +88,7 @@ def _types(table: Mapping[str, object], where: str) -> dict[str, AttributeType]:
 
 def _option(options: Mapping[str, object], name: str, default: str, where: str) -> str:
     value = options.get(name, default)
-    if not isinstance(value, str) or len(value) != 1 or value in "\r\n\"":
+    if not isinstance(value, str) or len(value) != 1 or value in '\r\n"':
         raise ValidationError(f"{where}.{name}", value, "must be one character")
     return value
 
@@ -96,7 +103,8 @@ def parse_mapping(data: Mapping[str, object], where: str = "mapping") -> Custome
     for name in defaults:
         if name not in _DEFAULTABLE:
             raise ValidationError(
-                f"{where}.defaults.{name}", defaults[name],
+                f"{where}.defaults.{name}",
+                defaults[name],
                 f"only {', '.join(sorted(_DEFAULTABLE))} can have a constant default",
             )
     ignore = _table(data, "ignore", where).get("columns", [])

@@ -123,8 +123,10 @@ def _check_header(columns: list[str], path: Path, mapping: CustomerMapping) -> N
         found = [d for d in _OTHER_DELIMITERS if d != mapping.delimiter and d in columns[0]]
         if found:
             shown = _DELIMITER_NAMES[found[0]]
-            reason = (f"columns look separated by '{shown}': "
-                      f'set delimiter = "{shown}" in a mapping file')
+            reason = (
+                f"columns look separated by '{shown}': "
+                f'set delimiter = "{shown}" in a mapping file'
+            )
             raise ValidationError("file", path.name, reason)
     # Polars renames the second column of a repeated name to ``<name>_duplicated_0``.
     if any("_duplicated_" in c for c in columns):

@@ -16,28 +16,42 @@ from cortesia.cli.options import CustomerArg, JsonOption, command_group
 from cortesia.cli.output import BAD_INPUT, emit_json, err, fail, say, table, view_rows
 from cortesia.engine.customers import MAX_LIST, customer_view
 
-_LIST_COLUMNS = ("customer_id", "country", "subdivision", "time_zone", "language", "phones",
-                 "emails")
+_LIST_COLUMNS = (
+    "customer_id",
+    "country",
+    "subdivision",
+    "time_zone",
+    "language",
+    "phones",
+    "emails",
+)
 
 
 @contextmanager
 def _progress_bar() -> Iterator[Progress]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     console = err()
     # Only a terminal gets a bar; logs and pipes would keep its leftovers.
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
         yield progress
 
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE",
-                                         help="CSV or Parquet file of customers.")],
-    mapping: Annotated[Path | None, typer.Option(
-        metavar="FILE", help="Mapping file (TOML) for layouts other than the canonical one.")]
-    = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="CSV or Parquet file of customers.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Mapping file (TOML) for layouts other than the canonical one."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import customers from a CSV or Parquet file.
@@ -49,24 +63,35 @@ def import_(
     with engine_of(ctx) as engine, _progress_bar() as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
         report = engine.customers.import_file(
-            file, mapping=mapping,
+            file,
+            mapping=mapping,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
-    document = {"file": str(file), "rows": report.rows, "created": report.created,
-                "updated": report.updated, "suppressed": report.suppressed}
+    document = {
+        "file": str(file),
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "suppressed": report.suppressed,
+    }
     if as_json:
         emit_json(document)
         return
-    say(f"Imported {report.rows} row(s) from {file}: {report.created} created, "
-        f"{report.updated} updated, {report.suppressed} with suppressed contact points")
+    say(
+        f"Imported {report.rows} row(s) from {file}: {report.created} created, "
+        f"{report.updated} updated, {report.suppressed} with suppressed contact points"
+    )
 
 
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(metavar="N", min=1, max=MAX_LIST,
-                                       help="How many customers per page.")] = 50,
-    after: Annotated[str | None, typer.Option(
-        metavar="CUSTOMER", help="Start after this customer id (the next page).")] = None,
+    limit: Annotated[
+        int, typer.Option(metavar="N", min=1, max=MAX_LIST, help="How many customers per page.")
+    ] = 50,
+    after: Annotated[
+        str | None,
+        typer.Option(metavar="CUSTOMER", help="Start after this customer id (the next page)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List customers in id order, a page at a time."""
@@ -107,8 +132,9 @@ def erase(
     ctx: typer.Context,
     customer_id: CustomerArg,
     yes: Annotated[bool, typer.Option("--yes", help="Erase without asking.")] = False,
-    actor: Annotated[str | None, typer.Option(metavar="ACTOR",
-                                              help="Who asked for the erasure.")] = None,
+    actor: Annotated[
+        str | None, typer.Option(metavar="ACTOR", help="Who asked for the erasure.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Erase a customer's personal data for good.
@@ -121,15 +147,20 @@ def erase(
         typer.confirm(f"Erase customer {customer_id} for good?", abort=True)
     with engine_of(ctx) as engine:
         receipt = engine.erase(customer_id, actor=actor)
-    document = {"customer_id": receipt.customer_id, "events_blanked": receipt.events_blanked,
-                "contact_points_suppressed": receipt.contact_points_suppressed,
-                "erasure_event_id": receipt.erasure_event_id}
+    document = {
+        "customer_id": receipt.customer_id,
+        "events_blanked": receipt.events_blanked,
+        "contact_points_suppressed": receipt.contact_points_suppressed,
+        "erasure_event_id": receipt.erasure_event_id,
+    }
     if as_json:
         emit_json(document)
         return
-    say(f"Erased customer {customer_id}: {receipt.events_blanked} event(s) blanked, "
+    say(
+        f"Erased customer {customer_id}: {receipt.events_blanked} event(s) blanked, "
         f"{receipt.contact_points_suppressed} contact point(s) suppressed "
-        f"(erasure event {receipt.erasure_event_id})")
+        f"(erasure event {receipt.erasure_event_id})"
+    )
 
 
 def build() -> typer.Typer:

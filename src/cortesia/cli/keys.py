@@ -16,16 +16,21 @@ _COLUMNS = ("key_id", "name", "scopes", "created_at", "revoked_at")
 
 
 def _key_view(record: ApiKeyRecord) -> dict[str, Any]:
-    return {"key_id": record.key_id, "name": record.name,
-            "scopes": sorted(s.value for s in record.scopes),
-            "created_at": iso(record.created_at), "revoked_at": iso(record.revoked_at)}
+    return {
+        "key_id": record.key_id,
+        "name": record.name,
+        "scopes": sorted(s.value for s in record.scopes),
+        "created_at": iso(record.created_at),
+        "revoked_at": iso(record.revoked_at),
+    }
 
 
 def create(
     ctx: typer.Context,
     scope: Annotated[list[str], typer.Option(metavar="SCOPE", help=SCOPE_HELP)],
-    name: Annotated[str, typer.Option(metavar="NAME",
-                                      help="A label to recognise the key by.")] = "",
+    name: Annotated[
+        str, typer.Option(metavar="NAME", help="A label to recognise the key by.")
+    ] = "",
     as_json: JsonOption = False,
 ) -> None:
     """Create an API key; its secret shows once.
@@ -38,9 +43,12 @@ def create(
         emit_json({**_key_view(issued.record), "key": issued.secret})
         return
     say(issued.secret)
-    err().print(f"Key {issued.record.key_id} created with scopes "
-                f"{', '.join(_key_view(issued.record)['scopes'])}. Store it now: it is not "
-                "shown again. Send it as 'Authorization: Bearer <key>'.", markup=False)
+    err().print(
+        f"Key {issued.record.key_id} created with scopes "
+        f"{', '.join(_key_view(issued.record)['scopes'])}. Store it now: it is not "
+        "shown again. Send it as 'Authorization: Bearer <key>'.",
+        markup=False,
+    )
 
 
 def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -53,9 +61,11 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     table(f"{len(views)} API key(s)", _COLUMNS, view_rows(views, _COLUMNS))
 
 
-def revoke(ctx: typer.Context,
-           key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="Id of the key.")],
-           as_json: JsonOption = False) -> None:
+def revoke(
+    ctx: typer.Context,
+    key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="Id of the key.")],
+    as_json: JsonOption = False,
+) -> None:
     """Revoke a key at once."""
     with engine_of(ctx) as engine:
         engine.access.revoke(key_id)

@@ -109,8 +109,9 @@ def _root(
     ctx: typer.Context,
     database_url: Annotated[
         str | None,
-        typer.Option("--database-url", metavar="URL",
-                     help="Store URL; overrides CORTESIA_DATABASE_URL."),
+        typer.Option(
+            "--database-url", metavar="URL", help="Store URL; overrides CORTESIA_DATABASE_URL."
+        ),
     ] = None,
     show_version: Annotated[
         bool,
@@ -137,8 +138,9 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str | None, typer.Option(metavar="HOST",
-                                             help="Interface to listen on.")] = None,
+    host: Annotated[
+        str | None, typer.Option(metavar="HOST", help="Interface to listen on.")
+    ] = None,
     port: Annotated[int | None, typer.Option(metavar="PORT", help="Port to listen on.")] = None,
 ) -> None:
     """Start the HTTP service.

@@ -33,24 +33,28 @@ def one_of(values: Iterable[str] | type[StrEnum]) -> str:
 
 # The help lists what the validators accept, taken from the same vocabularies.
 CHANNEL_HELP = f"Channel: {one_of(Channel)} (all = every channel)."
-PURPOSE_HELP = (f"Purpose: {one_of((MARKETING, SERVICE, THIRD_PARTY, PROFILING, ALL_PURPOSES))} "
-                "or a marketing topic in snake_case.")
+PURPOSE_HELP = (
+    f"Purpose: {one_of((MARKETING, SERVICE, THIRD_PARTY, PROFILING, ALL_PURPOSES))} "
+    "or a marketing topic in snake_case."
+)
 # An erasure also deletes data and suppresses contact points: `customers erase` does it.
 RECORDABLE_KINDS = tuple(k for k in ConsentKind if k is not ConsentKind.ERASURE)
-KIND_HELP = (f"What the event says: {one_of(RECORDABLE_KINDS)} "
-             "(to erase a customer: cortesia customers erase).")
+KIND_HELP = (
+    f"What the event says: {one_of(RECORDABLE_KINDS)} "
+    "(to erase a customer: cortesia customers erase)."
+)
 SOURCE_HELP = f"Where the consent was collected: {one_of(Source)}."
 LAWFUL_BASIS_HELP = f"Lawful basis: {one_of(sorted(LAWFUL_BASES))}."
 SCOPE_HELP = f"What the key may do: {one_of(Scope)}; repeatable."
-
 
 
 def recordable_kind(value: str) -> str:
     """Check ``--kind`` against the kinds a caller may record; the engine parses it again."""
     name = value.strip().lower()
     if name == ConsentKind.ERASURE:
-        raise ValidationError("kind", value, "erasure is not recorded as an event; "
-                              "use cortesia customers erase")
+        raise ValidationError(
+            "kind", value, "erasure is not recorded as an event; use cortesia customers erase"
+        )
     if name not in RECORDABLE_KINDS:
         raise ValidationError("kind", value, f"unknown kind; use one of {one_of(RECORDABLE_KINDS)}")
     return value

@@ -107,6 +107,8 @@ def report_interrupt() -> int:
 
 def report_bug(error: Exception) -> int:
     """An exception nothing expected: one line, not a trace, so the user knows what to send."""
-    fail_line(f"unexpected {type(error).__name__}: {error} (a bug; please report it with the "
-              "command you ran)")
+    fail_line(
+        f"unexpected {type(error).__name__}: {error} (a bug; please report it with the "
+        "command you ran)"
+    )
     return 1

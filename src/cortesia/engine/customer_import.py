@@ -44,8 +44,15 @@ class _Chunk:
 
 # A normalised customer without attributes, as plain tuples (they cross processes cheaply).
 _Fields = tuple[
-    str, str, str, str | None, tuple[str, ...], str | None,
-    tuple[str, ...], tuple[str, ...], tuple[str, ...],
+    str,
+    str,
+    str,
+    str | None,
+    tuple[str, ...],
+    str | None,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
 ]
 
 
@@ -55,21 +62,46 @@ def _normalise_chunk(chunk: _Chunk) -> tuple[list[_Fields | None], list[FieldPro
     f, sep = chunk.fields, chunk.separator
     for i, ident in enumerate(f["customer_id"]):
         raw = RawCustomer(
-            ident, f["country"][i], f["subdivision"][i], f["time_zone"][i], f["language"][i],
-            _split(f["phone"][i], sep), _split(f["email"][i], sep), _split(f["push_id"][i], sep),
+            ident,
+            f["country"][i],
+            f["subdivision"][i],
+            f["time_zone"][i],
+            f["language"][i],
+            _split(f["phone"][i], sep),
+            _split(f["email"][i], sep),
+            _split(f["push_id"][i], sep),
         )
         c = build_customer(raw, RowCheck(chunk.first_row + i, chunk.sources, problems))
-        rows.append(None if c is None else (
-            c.customer_id, c.country, c.time_zone, c.subdivision, c.time_zone_candidates,
-            c.language, c.phones, c.emails, c.push_ids,
-        ))
+        rows.append(
+            None
+            if c is None
+            else (
+                c.customer_id,
+                c.country,
+                c.time_zone,
+                c.subdivision,
+                c.time_zone_candidates,
+                c.language,
+                c.phones,
+                c.emails,
+                c.push_ids,
+            )
+        )
     return rows, problems
 
 
 def _customer(fields: _Fields, attributes: dict[str, AttributeValue]) -> Customer:
     ident, country, zone, subdivision, candidates, language, phones, emails, push_ids = fields
     return Customer(
-        ident, country, zone, subdivision, candidates, language, phones, emails, push_ids,
+        ident,
+        country,
+        zone,
+        subdivision,
+        candidates,
+        language,
+        phones,
+        emails,
+        push_ids,
         attributes,
     )
 
@@ -89,8 +121,15 @@ def default_workers(rows: int) -> int:
     """Processes for normalising ``rows`` rows: one for small files, else one per core."""
     if rows < PARALLEL_ROWS:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1, 8))
+    return max(
+        1,
+        min(
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+            8,
+        ),
+    )
 
 
 @contextmanager
@@ -119,7 +158,9 @@ def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
 
 
 def normalise_table(
-    table: CustomerTable, progress: Progress | None = None, total: int | None = None,
+    table: CustomerTable,
+    progress: Progress | None = None,
+    total: int | None = None,
     workers: int = 1,
 ) -> tuple[list[Customer], list[FieldProblem]]:
     """Every row of a checked file as a customer, and every problem of every row.
@@ -128,9 +169,12 @@ def normalise_table(
     ``workers`` processes while this one builds the attribute maps.
     """
     chunks = [
-        _Chunk(start + table.first_row,
-               {k: v[start:start + CHUNK] for k, v in table.fields.items()},
-               table.sources, table.list_separator)
+        _Chunk(
+            start + table.first_row,
+            {k: v[start : start + CHUNK] for k, v in table.fields.items()},
+            table.sources,
+            table.list_separator,
+        )
         for start in range(0, table.rows, CHUNK)
     ]
     customers: list[Customer] = []

@@ -14,10 +14,22 @@ from cortesia.engine.customer_intake import (
 )
 from cortesia.errors import ValidationError
 
-_KEYS = frozenset({
-    "customer_id", "country", "subdivision", "time_zone", "language", "phone", "phones",
-    "email", "emails", "push_id", "push_ids", "attributes",
-})
+_KEYS = frozenset(
+    {
+        "customer_id",
+        "country",
+        "subdivision",
+        "time_zone",
+        "language",
+        "phone",
+        "phones",
+        "email",
+        "emails",
+        "push_id",
+        "push_ids",
+        "attributes",
+    }
+)
 MAX_NAME = 100
 
 

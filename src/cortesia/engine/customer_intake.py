@@ -127,9 +127,12 @@ def attribute_value(name: str, value: object, kind: AttributeType) -> AttributeV
     """A JSON value as an attribute of type ``kind``; a value that does not fit is refused."""
     if kind is AttributeType.BOOL and isinstance(value, bool):
         return value
-    if kind is AttributeType.NUMBER and isinstance(value, int | float) and not isinstance(
-        value, bool
-    ) and float(value) - float(value) == 0.0:
+    if (
+        kind is AttributeType.NUMBER
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and float(value) - float(value) == 0.0
+    ):
         return float(value)
     if kind is AttributeType.STRING and isinstance(value, str):
         # Tabs and line breaks are fine in free text; NUL cannot be stored.
@@ -186,8 +189,12 @@ class RowCheck:
         except ValidationError as error:
             where = error.problem.field
             self.problems.append(
-                FieldProblem(self.columns.get(where, where), error.problem.value,
-                             error.problem.reason, self.row)
+                FieldProblem(
+                    self.columns.get(where, where),
+                    error.problem.value,
+                    error.problem.reason,
+                    self.row,
+                )
             )
             self.failed = True
             return None
@@ -221,9 +228,9 @@ def _phone(value: str, region: str | None) -> Phone:
     return phone(plain_text("phone", value), region)
 
 
-def _points(check: RowCheck, normalise: Callable[[str], str], values: Sequence[str]) -> tuple[
-    str, ...
-]:
+def _points(
+    check: RowCheck, normalise: Callable[[str], str], values: Sequence[str]
+) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (check.run(normalise, x) for x in values) if v))
 
 

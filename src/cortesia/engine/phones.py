@@ -25,10 +25,14 @@ _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _ERROR_NUMBER = re.compile(r"^\(\d+\)\s*")
 _Desc = tuple[frozenset[int], re.Pattern[str]] | None
 _SPECIAL_TYPES = (
-    ("premium_rate", PhoneNumberType.PREMIUM_RATE), ("toll_free", PhoneNumberType.TOLL_FREE),
-    ("shared_cost", PhoneNumberType.SHARED_COST), ("voip", PhoneNumberType.VOIP),
-    ("personal_number", PhoneNumberType.PERSONAL_NUMBER), ("pager", PhoneNumberType.PAGER),
-    ("uan", PhoneNumberType.UAN), ("voicemail", PhoneNumberType.VOICEMAIL),
+    ("premium_rate", PhoneNumberType.PREMIUM_RATE),
+    ("toll_free", PhoneNumberType.TOLL_FREE),
+    ("shared_cost", PhoneNumberType.SHARED_COST),
+    ("voip", PhoneNumberType.VOIP),
+    ("personal_number", PhoneNumberType.PERSONAL_NUMBER),
+    ("pager", PhoneNumberType.PAGER),
+    ("uan", PhoneNumberType.UAN),
+    ("voicemail", PhoneNumberType.VOICEMAIL),
 )
 
 
@@ -69,7 +73,7 @@ def _from_e164(text: str) -> PhoneNumber | None:
     code = next(
         (int(digits[:n]) for n in (1, 2, 3) if int(digits[:n]) in COUNTRY_CODE_TO_REGION_CODE), 0
     )
-    national = digits[len(str(code)):]
+    national = digits[len(str(code)) :]
     rule = _prefix_rule(code) if code else None
     match = rule.match(national) if rule is not None else None
     if not code or (match and (match.end() or any(g is not None for g in match.groups()))):
@@ -110,19 +114,24 @@ def _plans(calling_code: int) -> tuple[_Plan, ...]:
         metadata = PhoneMetadata.metadata_for_region_or_calling_code(calling_code, region)
         if metadata is not None:
             leading = metadata.leading_digits
-            plans.append(_Plan(
-                re.compile(leading) if leading is not None else None,
-                _desc(metadata, "general_desc"),
-                tuple((_desc(metadata, name), kind) for name, kind in _SPECIAL_TYPES),
-                _desc(metadata, "fixed_line"), _desc(metadata, "mobile"),
-                bool(metadata.same_mobile_and_fixed_line_pattern),
-            ))
+            plans.append(
+                _Plan(
+                    re.compile(leading) if leading is not None else None,
+                    _desc(metadata, "general_desc"),
+                    tuple((_desc(metadata, name), kind) for name, kind in _SPECIAL_TYPES),
+                    _desc(metadata, "fixed_line"),
+                    _desc(metadata, "mobile"),
+                    bool(metadata.same_mobile_and_fixed_line_pattern),
+                )
+            )
     return tuple(plans)
 
 
 def _matches(national: str, desc: _Desc) -> bool:
-    return desc is not None and (not desc[0] or len(national) in desc[0]) and bool(
-        desc[1].fullmatch(national)
+    return (
+        desc is not None
+        and (not desc[0] or len(national) in desc[0])
+        and bool(desc[1].fullmatch(national))
     )
 
 

@@ -174,7 +174,10 @@ class UnsubscribeService:
         expires_at = self._clock.now() + timedelta(days=self._options.unsubscribe_ttl_days)
         expires_at = expires_at.replace(microsecond=0)
         claims = [
-            self._signing_kid, customer_id, scope_channel.value, scope_purpose,
+            self._signing_kid,
+            customer_id,
+            scope_channel.value,
+            scope_purpose,
             int(expires_at.timestamp()),
         ]
         payload = _b64encode(json.dumps(claims, separators=(",", ":")).encode())

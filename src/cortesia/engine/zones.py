@@ -23,12 +23,24 @@ from cortesia.errors import ValidationError
 # Deterministic primary zone where a country spans several: the capital's or the most
 # populous area's. Choosing the most restrictive zone for contact hours is policy's job.
 _PRINCIPAL_ZONES = {
-    "AR": "America/Argentina/Buenos_Aires", "AU": "Australia/Sydney", "BR": "America/Sao_Paulo",
-    "CA": "America/Toronto", "CD": "Africa/Kinshasa", "CL": "America/Santiago",
-    "EC": "America/Guayaquil", "ES": "Europe/Madrid", "GB": "Europe/London",
-    "ID": "Asia/Jakarta", "KZ": "Asia/Almaty", "MN": "Asia/Ulaanbaatar",
-    "MX": "America/Mexico_City", "NZ": "Pacific/Auckland", "PT": "Europe/Lisbon",
-    "RU": "Europe/Moscow", "UA": "Europe/Kyiv", "US": "America/New_York",
+    "AR": "America/Argentina/Buenos_Aires",
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto",
+    "CD": "Africa/Kinshasa",
+    "CL": "America/Santiago",
+    "EC": "America/Guayaquil",
+    "ES": "Europe/Madrid",
+    "GB": "Europe/London",
+    "ID": "Asia/Jakarta",
+    "KZ": "Asia/Almaty",
+    "MN": "Asia/Ulaanbaatar",
+    "MX": "America/Mexico_City",
+    "NZ": "Pacific/Auckland",
+    "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow",
+    "UA": "Europe/Kyiv",
+    "US": "America/New_York",
 }
 
 
@@ -105,12 +117,14 @@ def subdivision_zones() -> Mapping[str, str]:
     """ISO 3166-2 code -> zone, from the package's data file (zones this machine lacks left out)."""
     text = files("cortesia.engine").joinpath("data/subdivision_zones.toml").read_text("utf-8")
     known = known_zones()
-    return MappingProxyType({
-        code: str(zone)
-        for table in tomllib.loads(text).values()
-        for code, zone in table.items()
-        if zone in known
-    })
+    return MappingProxyType(
+        {
+            code: str(zone)
+            for table in tomllib.loads(text).values()
+            for code, zone in table.items()
+            if zone in known
+        }
+    )
 
 
 def subdivision_zone(code: str) -> str | None:

@@ -82,22 +82,52 @@ def event_ids(count: int, at: datetime) -> list[str]:
 def event_row(event: ConsentEvent) -> tuple[object, ...]:
     """A consent event as a row of ``consent_events`` (column order of the table)."""
     return (
-        event.seq, event.event_id, event.customer_id, event.channel.value, event.purpose,
-        event.kind.value, (event.occurred_at - EPOCH) // _MICRO,
-        (event.recorded_at - EPOCH) // _MICRO, _opt_micros(event.until), event.source.value,
-        event.idempotency_key, dump_map(event.values), dump_map(event.evidence),
-        event.lawful_basis, event.jurisdiction, event.actor, event.personal_digest,
-        event.prev_hash, event.hash, event.erased,
+        event.seq,
+        event.event_id,
+        event.customer_id,
+        event.channel.value,
+        event.purpose,
+        event.kind.value,
+        (event.occurred_at - EPOCH) // _MICRO,
+        (event.recorded_at - EPOCH) // _MICRO,
+        _opt_micros(event.until),
+        event.source.value,
+        event.idempotency_key,
+        dump_map(event.values),
+        dump_map(event.evidence),
+        event.lawful_basis,
+        event.jurisdiction,
+        event.actor,
+        event.personal_digest,
+        event.prev_hash,
+        event.hash,
+        event.erased,
     )
 
 
 def event_from_row(row: Sequence[Any]) -> ConsentEvent:
     """A consent event from a ``consent_events`` row (column order of the table)."""
     return ConsentEvent(
-        row[0], row[1], row[2], _CHANNELS[row[3]], row[4], _KINDS[row[5]],
-        EPOCH + timedelta(microseconds=row[6]), EPOCH + timedelta(microseconds=row[7]),
-        _SOURCES[row[9]], row[10], _opt_instant(row[8]), load_json(row[11]),
-        load_json(row[12]), row[13], row[14], row[15], row[16], row[17], row[18], bool(row[19]),
+        row[0],
+        row[1],
+        row[2],
+        _CHANNELS[row[3]],
+        row[4],
+        _KINDS[row[5]],
+        EPOCH + timedelta(microseconds=row[6]),
+        EPOCH + timedelta(microseconds=row[7]),
+        _SOURCES[row[9]],
+        row[10],
+        _opt_instant(row[8]),
+        load_json(row[11]),
+        load_json(row[12]),
+        row[13],
+        row[14],
+        row[15],
+        row[16],
+        row[17],
+        row[18],
+        bool(row[19]),
     )
 
 
@@ -125,9 +155,15 @@ def customer_row(customer: Customer) -> tuple[object, ...]:
     """A customer as a row of ``customers`` (column order of the table)."""
     attributes = customer.attributes
     return (
-        customer.customer_id, customer.country, customer.subdivision, customer.time_zone,
-        _text_list(customer.time_zone_candidates), customer.language,
-        _text_list(customer.phones), _text_list(customer.emails), _text_list(customer.push_ids),
+        customer.customer_id,
+        customer.country,
+        customer.subdivision,
+        customer.time_zone,
+        _text_list(customer.time_zone_candidates),
+        customer.language,
+        _text_list(customer.phones),
+        _text_list(customer.emails),
+        _text_list(customer.push_ids),
         _dump_attributes(attributes) if attributes else _EMPTY_MAP,
     )
 

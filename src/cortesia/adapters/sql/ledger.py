@@ -114,8 +114,11 @@ class SqlLedger:
                 continue
             seq += 1
             event = seal(
-                _utc_draft(draft), seq=seq, event_id=next(ids),
-                recorded_at=recorded_at, prev_hash=prev,
+                _utc_draft(draft),
+                seq=seq,
+                event_id=next(ids),
+                recorded_at=recorded_at,
+                prev_hash=prev,
             )
             prev = event.hash
             known[(event.customer_id, event.idempotency_key)] = event

@@ -84,9 +84,7 @@ class Statements:
         postgres = dialect.name == "postgresql"
         mark = "%s" if postgres else "?"
         select = f"SELECT {_quoted(EVENT_COLUMNS)} FROM consent_events"  # noqa: S608
-        insert_events, event_params = _compile(
-            sa.insert(consent_events), dialect, EVENT_COLUMNS
-        )
+        insert_events, event_params = _compile(sa.insert(consent_events), dialect, EVENT_COLUMNS)
         upsert, customer_params = _compile(_customer_upsert(postgres), dialect, CUSTOMER_COLUMNS)
         head = 'SELECT "count", "last_seq", "last_hash" FROM chain_head WHERE "id" = 1'
         return cls(

@@ -203,9 +203,9 @@ class SqlStore:
             return cached
         query = sa.select(secrets.c.value).where(secrets.c.name == name)
         with guarded(self._engine, "read a secret"), writing(self._engine) as connection:
-            connection.execute(insert_ignoring(self._engine, secrets), [
-                {"name": name, "value": factory()}
-            ])
+            connection.execute(
+                insert_ignoring(self._engine, secrets), [{"name": name, "value": factory()}]
+            )
             value = bytes(connection.execute(query).scalar_one())
         self._secrets[name] = value
         return value

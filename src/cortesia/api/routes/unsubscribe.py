@@ -49,8 +49,12 @@ def preference_centre(
 # Mail scanners check links with HEAD before delivering: same answer as GET, no body,
 # limited per link (they speak for many recipients, like one-click senders).
 router.add_api_route(
-    "/{token}", preference_centre, methods=["HEAD"], dependencies=PerLink,
-    include_in_schema=False, response_class=HTMLResponse,
+    "/{token}",
+    preference_centre,
+    methods=["HEAD"],
+    dependencies=PerLink,
+    include_in_schema=False,
+    response_class=HTMLResponse,
 )
 
 

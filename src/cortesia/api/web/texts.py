@@ -96,32 +96,73 @@ TEXTS: dict[str, dict[str, str]] = {
 
 CHANNELS: dict[str, dict[str, str]] = {
     "en": {
-        "sms": "SMS", "email": "email", "voice": "phone calls", "push": "push notifications",
-        "whatsapp": "WhatsApp", "in_app": "in-app messages", "mail": "post", "all": "any channel",
+        "sms": "SMS",
+        "email": "email",
+        "voice": "phone calls",
+        "push": "push notifications",
+        "whatsapp": "WhatsApp",
+        "in_app": "in-app messages",
+        "mail": "post",
+        "all": "any channel",
     },
     "es": {
-        "sms": "SMS", "email": "correo electrónico", "voice": "llamadas",
-        "push": "notificaciones push", "whatsapp": "WhatsApp", "in_app": "mensajes en la app",
-        "mail": "correo postal", "all": "cualquier canal",
+        "sms": "SMS",
+        "email": "correo electrónico",
+        "voice": "llamadas",
+        "push": "notificaciones push",
+        "whatsapp": "WhatsApp",
+        "in_app": "mensajes en la app",
+        "mail": "correo postal",
+        "all": "cualquier canal",
     },
 }
 
 PURPOSES: dict[str, dict[str, str]] = {
     "en": {
-        "marketing": "marketing", "service": "service", "third_party": "partner offers",
-        "profiling": "personalisation", "all": "all",
+        "marketing": "marketing",
+        "service": "service",
+        "third_party": "partner offers",
+        "profiling": "personalisation",
+        "all": "all",
     },
     "es": {
-        "marketing": "publicidad", "service": "servicio", "third_party": "ofertas de terceros",
-        "profiling": "personalización", "all": "todos los temas",
+        "marketing": "publicidad",
+        "service": "servicio",
+        "third_party": "ofertas de terceros",
+        "profiling": "personalización",
+        "all": "todos los temas",
     },
 }
 
 _MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
 }
 
 

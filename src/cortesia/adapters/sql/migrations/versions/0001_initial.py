@@ -44,8 +44,10 @@ def _ledger() -> None:
     op.create_table(
         "consent_events",
         sa.Column(
-            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            primary_key=True, autoincrement=False,
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=False,
         ),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("customer_id", sa.Text, nullable=False),
@@ -113,6 +115,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("secrets", "api_keys", "suppression", "chain_head", "consent_events",
-                  "attribute_types", "customers"):
+    for table in (
+        "secrets",
+        "api_keys",
+        "suppression",
+        "chain_head",
+        "consent_events",
+        "attribute_types",
+        "customers",
+    ):
         op.drop_table(table)
