@@ -20,7 +20,8 @@ from cortesia.domain.access import Scope
 from cortesia.domain.consent import ConsentEntry, ConsentEvent, NewConsentEvent
 from cortesia.domain.customers import Customer
 from cortesia.domain.vocabulary import Channel, ConsentKind, ConsentStatus, Source
-from cortesia.engine.hub import Engine, EngineOptions
+from cortesia.engine.hub import Engine
+from cortesia.engine.options import EngineOptions
 from cortesia.errors import (
     AuthError,
     BatchValidationError,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from cortesia.adapters.memory import MemoryStore, SystemClock
 from cortesia.config import Settings
-from cortesia.engine.hub import Engine, EngineOptions
+from cortesia.engine.hub import Engine
+from cortesia.engine.options import EngineOptions
 from cortesia.engine.ports import Clock, Store
 from cortesia.errors import ValidationError
 

@@ -12,7 +12,8 @@ from tests.api.api_support import add_customers
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.vocabulary import Channel, ConsentStatus
-from cortesia.engine.hub import Engine, EngineOptions
+from cortesia.engine.hub import Engine
+from cortesia.engine.options import EngineOptions
 from cortesia.engine.unsubscribe import BAD_SIGNATURE, EXPIRED, MALFORMED, UNKNOWN_KEY
 from cortesia.errors import NotFoundError, TokenError, ValidationError
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from cortesia.domain.chain_check import Anchor
 from cortesia.domain.ledger import ChainHead
@@ -12,18 +11,9 @@ from cortesia.engine.consent import ConsentService
 from cortesia.engine.customers import CustomerService
 from cortesia.engine.erasure import erase_customer
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
+from cortesia.engine.options import EngineOptions
 from cortesia.engine.ports import Clock, ErasureReceipt, Store
 from cortesia.engine.unsubscribe import UnsubscribeService
-
-
-@dataclass(frozen=True, slots=True)
-class EngineOptions:
-    """Plain options the use cases need (built from Settings by ``bootstrap``)."""
-
-    public_base_url: str = "http://127.0.0.1:8000"
-    unsubscribe_keys: tuple[tuple[str, bytes], ...] = ()
-    unsubscribe_ttl_days: int = 90
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class Engine:

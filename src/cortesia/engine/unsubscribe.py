@@ -31,7 +31,6 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from cortesia.domain.consent import AppendResult, ConsentEntry, status_of
 from cortesia.domain.customers import Customer
@@ -45,11 +44,9 @@ from cortesia.domain.vocabulary import (
     parse_purpose,
 )
 from cortesia.engine.consent import ConsentService
+from cortesia.engine.options import EngineOptions
 from cortesia.engine.ports import Clock, Store
 from cortesia.errors import NotFoundError, TokenError, ValidationError
-
-if TYPE_CHECKING:  # hub imports this module to build the engine
-    from cortesia.engine.hub import EngineOptions
 
 DEFAULT_KID = "w1"
 CHOICES = ("topic", "all_marketing", "snooze_7", "snooze_30", "snooze_90")
