@@ -12,11 +12,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from cortesia.adapters.memory_contacts import MemoryContacts
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
+from cortesia.domain.contacts import Contact, Judge, Outcome
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, seal
+from cortesia.domain.verdict import Verdict
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError
 
@@ -58,6 +61,7 @@ class MemoryStore:
         self._suppressed: set[str] = set()
         self._keys: dict[str, ApiKeyRecord] = {}
         self._secrets: dict[str, bytes] = {}
+        self._contacts = MemoryContacts()
 
     # -- ledger -------------------------------------------------------------
     def append(
@@ -200,6 +204,38 @@ class MemoryStore:
     def secret(self, name: str, factory: Callable[[], bytes]) -> bytes:
         with self._lock:
             return self._secrets.setdefault(name, factory())
+
+    # -- contact history (memory_contacts.py) ------------------------------
+    def contacts_of(self, customer_id: str, since: datetime, now: datetime) -> list[Contact]:
+        return self._contacts.contacts_of(customer_id, since, now)
+
+    def reserve(
+        self, draft: Contact, since: datetime, now: datetime, judge: Judge
+    ) -> tuple[Verdict, Contact | None]:
+        return self._contacts.reserve(draft, since, now, judge)
+
+    def record_contacts(self, contacts: Sequence[Contact]) -> int:
+        return self._contacts.record_contacts(contacts)
+
+    def find_contact(self, contact_id: str) -> Contact | None:
+        return self._contacts.find_contact(contact_id)
+
+    def contact_history(
+        self, customer_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Contact]:
+        return self._contacts.contact_history(customer_id, since, until)
+
+    def confirm(self, contact_id: str, at: datetime) -> Contact:
+        return self._contacts.confirm(contact_id, at)
+
+    def release(self, contact_id: str, at: datetime) -> Contact:
+        return self._contacts.release(contact_id, at)
+
+    def record_outcome(self, contact_id: str, outcome: Outcome, at: datetime) -> Contact:
+        return self._contacts.record_outcome(contact_id, outcome, at)
+
+    def release_expired(self, now: datetime) -> int:
+        return self._contacts.release_expired(now)
 
     def close(self) -> None:
         """Nothing to release."""

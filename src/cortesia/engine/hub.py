@@ -8,10 +8,14 @@ from cortesia.domain.chain_check import Anchor
 from cortesia.domain.ledger import ChainHead
 from cortesia.engine.access import AccessService
 from cortesia.engine.consent import ConsentService
+from cortesia.engine.contacts import ContactService
 from cortesia.engine.customers import CustomerService
 from cortesia.engine.erasure import erase_customer
+from cortesia.engine.jurisdictions import PackLibrary
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
 from cortesia.engine.options import EngineOptions
+from cortesia.engine.policy import JurisdictionPacks, PolicyService, StaticCompanyPolicy
+from cortesia.engine.policy_facts import NoRegistries, RegistryLookup
 from cortesia.engine.ports import Clock, ErasureReceipt, Store
 from cortesia.engine.unsubscribe import UnsubscribeService
 
@@ -19,14 +23,30 @@ from cortesia.engine.unsubscribe import UnsubscribeService
 class Engine:
     """Entry to every use case of one workspace."""
 
-    def __init__(self, store: Store, clock: Clock, options: EngineOptions | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        options: EngineOptions | None = None,
+        *,
+        registries: RegistryLookup | None = None,
+        packs: JurisdictionPacks | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.options = options or EngineOptions()
         self.consent = ConsentService(store, clock)
         self.access = AccessService(store, clock)
         self.customers = CustomerService(store, clock)
+        self.contacts = ContactService(store, clock)
         self.unsubscribe = UnsubscribeService(store, clock, self.consent, self.options)
+        self.policy = PolicyService(
+            store,
+            clock,
+            packs if packs is not None else PackLibrary(),
+            registries if registries is not None else NoRegistries(),
+            StaticCompanyPolicy(),
+        )
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

@@ -14,8 +14,10 @@ from typing import Protocol
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.contacts import Contact, Judge, Outcome
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import ChainHead
+from cortesia.domain.verdict import Verdict
 
 
 class Clock(Protocol):
@@ -130,7 +132,70 @@ class SecretStore(Protocol):
         ...
 
 
-class Store(ConsentLedger, CustomerStore, SuppressionList, Eraser, KeyStore, SecretStore, Protocol):
+class ContactHistory(Protocol):
+    """Every contact made or reserved, with the atomic check-and-reserve of a slot.
+
+    Writes to one customer's contacts are serialised (SQLite: the write lock;
+    PostgreSQL: a transaction-scoped advisory lock per customer; memory: a lock).
+    """
+
+    def contacts_of(self, customer_id: str, since: datetime, now: datetime) -> list[Contact]:
+        """Contacts counting at ``now`` (sent, or reserved and unexpired) that occurred at or
+        after ``since`` or got an outcome at or after it; by ``occurred_at``, then id."""
+        ...
+
+    def reserve(
+        self, draft: Contact, since: datetime, now: datetime, judge: Judge
+    ) -> tuple[Verdict, Contact | None]:
+        """Atomically: lock the customer, call ``judge(contacts_of(customer, since, now))``
+        and, when allowed, store ``draft`` as reserved (its ``expires_at`` set by the caller)
+        and return it. No two reservations of one customer judge the same history. An id
+        already stored is a ConflictError."""
+        ...
+
+    def record_contacts(self, contacts: Sequence[Contact]) -> int:
+        """Store contacts already made (sent), all or none; a stored id is skipped when it
+        states the same contact and refused (ConflictError) otherwise. Returns how many
+        were new."""
+        ...
+
+    def find_contact(self, contact_id: str) -> Contact | None: ...
+
+    def contact_history(
+        self, customer_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Contact]:
+        """Every contact of the customer, whatever its status, with ``since <= occurred_at
+        < until``; by ``occurred_at``, then id."""
+        ...
+
+    def confirm(self, contact_id: str, at: datetime) -> Contact:
+        """Reserved becomes sent (a sent one is returned as is); an expired or released
+        reservation is a ConflictError; an unknown id a NotFoundError."""
+        ...
+
+    def release(self, contact_id: str, at: datetime) -> Contact:
+        """Reserved becomes released (a released one is returned as is); sent is a conflict."""
+        ...
+
+    def record_outcome(self, contact_id: str, outcome: Outcome, at: datetime) -> Contact:
+        """Record what came of a sent contact; the latest report by ``at`` is kept."""
+        ...
+
+    def release_expired(self, now: datetime) -> int:
+        """Mark reservations whose expiry has come as released; returns how many."""
+        ...
+
+
+class Store(
+    ConsentLedger,
+    CustomerStore,
+    SuppressionList,
+    Eraser,
+    KeyStore,
+    SecretStore,
+    ContactHistory,
+    Protocol,
+):
     """Everything the engine keeps, behind one object per workspace."""
 
     def close(self) -> None: ...

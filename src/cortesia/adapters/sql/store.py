@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from cortesia.adapters.sql.codec import key_from_row, key_row, to_micros
 from cortesia.adapters.sql.connection import create, driver, guarded, sqlite_file, writing
+from cortesia.adapters.sql.contacts import SqlContacts
 from cortesia.adapters.sql.customers import SqlCustomers, insert_ignoring
 from cortesia.adapters.sql.ledger import SqlLedger
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
@@ -23,8 +24,10 @@ from cortesia.adapters.sql.tables import (
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
+from cortesia.domain.contacts import Contact, Judge, Outcome
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import ChainHead
+from cortesia.domain.verdict import Verdict
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError, StoreError
 
@@ -69,6 +72,7 @@ class SqlStore:
         statements = Statements.build(self._engine)
         self._ledger = SqlLedger(self._engine, statements)
         self._customers = SqlCustomers(self._engine, statements)
+        self._contacts = SqlContacts(self._engine)
         self._secrets: dict[str, bytes] = {}
 
     @property
@@ -209,6 +213,38 @@ class SqlStore:
             value = bytes(connection.execute(query).scalar_one())
         self._secrets[name] = value
         return value
+
+    # -- contact history (contacts.py) ---------------------------------------
+    def contacts_of(self, customer_id: str, since: datetime, now: datetime) -> list[Contact]:
+        return self._contacts.contacts_of(customer_id, since, now)
+
+    def reserve(
+        self, draft: Contact, since: datetime, now: datetime, judge: Judge
+    ) -> tuple[Verdict, Contact | None]:
+        return self._contacts.reserve(draft, since, now, judge)
+
+    def record_contacts(self, contacts: Sequence[Contact]) -> int:
+        return self._contacts.record_contacts(contacts)
+
+    def find_contact(self, contact_id: str) -> Contact | None:
+        return self._contacts.find_contact(contact_id)
+
+    def contact_history(
+        self, customer_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Contact]:
+        return self._contacts.contact_history(customer_id, since, until)
+
+    def confirm(self, contact_id: str, at: datetime) -> Contact:
+        return self._contacts.confirm(contact_id, at)
+
+    def release(self, contact_id: str, at: datetime) -> Contact:
+        return self._contacts.release(contact_id, at)
+
+    def record_outcome(self, contact_id: str, outcome: Outcome, at: datetime) -> Contact:
+        return self._contacts.record_outcome(contact_id, outcome, at)
+
+    def release_expired(self, now: datetime) -> int:
+        return self._contacts.release_expired(now)
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The migration revision these tables match; a test pins it to Alembic's head.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 # SQLite makes an INTEGER PRIMARY KEY the rowid itself: no second index on seq.
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -103,6 +103,45 @@ chain_head = sa.Table(
     sa.Column("last_hash", sa.String(64), nullable=False),
 )
 
+contacts = sa.Table(
+    "contacts",
+    metadata,
+    sa.Column("contact_id", sa.String(36), primary_key=True),
+    sa.Column("customer_id", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("purpose", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.BigInteger, nullable=False),
+    sa.Column("action_id", sa.Text),
+    sa.Column("action_group", sa.Text),
+    sa.Column("category", sa.Text),
+    sa.Column("subject", sa.Text),
+    sa.Column("direction", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.BigInteger),
+    sa.Column("outcome", sa.Text),
+    sa.Column("outcome_at", sa.BigInteger),
+    sa.Column("confirmed_at", sa.BigInteger),
+    sa.Column("released_at", sa.BigInteger),
+    # A check reads one customer's window: contacts since an instant, and older contacts
+    # answered since then (partial: most contacts never get an outcome).
+    sa.Index("ix_contacts_customer_occurred", "customer_id", "occurred_at"),
+    sa.Index(
+        "ix_contacts_customer_outcome",
+        "customer_id",
+        "outcome_at",
+        sqlite_where=sa.text("outcome_at IS NOT NULL"),
+        postgresql_where=sa.text("outcome_at IS NOT NULL"),
+    ),
+    # Housekeeping finds lapsed reservations without reading the whole history.
+    sa.Index(
+        "ix_contacts_reserved_expiry",
+        "expires_at",
+        sqlite_where=sa.text("status = 'reserved'"),
+        postgresql_where=sa.text("status = 'reserved'"),
+    ),
+)
+
 # Column order of consent_events, as the codec builds and reads rows.
 EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in consent_events.columns)
 CUSTOMER_COLUMNS: tuple[str, ...] = tuple(c.name for c in customers.columns)
+CONTACT_COLUMNS: tuple[str, ...] = tuple(c.name for c in contacts.columns)

@@ -1,0 +1,123 @@
+"""The company layer: its caps, cool-offs and windows, each a reason of its own.
+
+A cap applies when it covers the question (channel, purpose, action group, category) and
+its ``when`` condition holds; service purposes are outside marketing caps by their scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from cortesia.domain.policy.company import (
+    ActionWindow,
+    CompanyPolicy,
+    CoolOff,
+    CoolOffAfter,
+    Sameness,
+)
+from cortesia.domain.policy.context import (
+    REJECTED_OUTCOMES,
+    ContactIndex,
+    PastContact,
+    Question,
+    Recipient,
+)
+from cortesia.domain.policy.counting import CapSpec, cap_finding
+from cortesia.domain.policy.hours import DAY_NAMES
+from cortesia.domain.verdict import Layer, Reason
+from cortesia.domain.vocabulary import Channel, purpose_covers
+
+OptOut = tuple[datetime, str]  # when, and from which purpose
+
+
+def _covers(spec: CapSpec, q: Question) -> bool:
+    if Channel.ALL not in spec.channels and q.channel not in spec.channels:
+        return False
+    if not any(purpose_covers(p, q.purpose) for p in spec.purposes):
+        return False
+    if spec.action_groups and q.action_group not in spec.action_groups:
+        return False
+    return not spec.categories or q.category in spec.categories
+
+
+def company_reasons(
+    policy: CompanyPolicy,
+    question: Question,
+    recipient: Recipient,
+    history: ContactIndex,
+    opt_outs: Sequence[OptOut] = (),
+) -> list[Reason]:
+    reasons: list[Reason] = []
+    today = question.at.astimezone(recipient.zone).date()
+    for cap in policy.caps:
+        if not _covers(cap.spec, question):
+            continue
+        if cap.when is not None and not cap.when.holds(recipient.attributes, today):
+            continue
+        allowed, detail = cap_finding(cap.spec, question, recipient, history)
+        if cap.when is not None:
+            detail = f"{detail} (applies while {cap.when.describe()})"
+        reasons.append(Reason(Layer.COMPANY, cap.rule_id, allowed, detail))
+    for cool in policy.cool_offs:
+        covered = Channel.ALL in cool.channels or question.channel in cool.channels
+        if covered and any(purpose_covers(p, question.purpose) for p in cool.purposes):
+            reasons.append(_cool_off(cool, question, history, opt_outs))
+    for window in policy.windows:
+        if window.covers(
+            question.channel, question.purpose, question.action_group, question.category
+        ):
+            reasons.append(_window(window, question, recipient))
+    return reasons
+
+
+def _same(cool: CoolOff, q: Question, c: PastContact) -> bool:
+    if cool.same is Sameness.ACTION:
+        return q.action_id is not None and c.action_id == q.action_id
+    if cool.same is Sameness.ACTION_GROUP:
+        return q.action_group is not None and c.action_group == q.action_group
+    if cool.same is Sameness.CHANNEL:
+        return c.channel is q.channel
+    return True
+
+
+def _cool_off(
+    cool: CoolOff, q: Question, history: ContactIndex, opt_outs: Sequence[OptOut]
+) -> Reason:
+    def reason(allowed: bool, detail: str) -> Reason:
+        return Reason(Layer.COMPANY, cool.rule_id, allowed, detail)
+
+    if cool.after is CoolOffAfter.OPT_OUT:
+        others = [at for at, purpose in opt_outs if purpose != q.purpose and at <= q.at]
+        last_at = max(others, default=None)
+        what = "an opt-out of another topic"
+    else:
+        rejected = cool.after is CoolOffAfter.REJECTION
+        last = history.last(
+            lambda c: (
+                _same(cool, q, c)
+                and c.occurred_at <= q.at
+                and (not rejected or (c.outcome in REJECTED_OUTCOMES and c.outcome_at is not None))
+            )
+        )
+        last_at = None if last is None else (last.outcome_at if rejected else last.occurred_at)
+        what = f"{'a rejection' if rejected else 'a contact'} ({cool.same.value})"
+    if last_at is not None and q.at < last_at + cool.duration:
+        until = (last_at + cool.duration).isoformat()
+        return reason(False, f"cool-off after {what} at {last_at.isoformat()} runs until {until}")
+    return reason(True, f"no {what} within the last {cool.duration}")
+
+
+def _window(window: ActionWindow, q: Question, r: Recipient) -> Reason:
+    for zone in r.zones:
+        local = q.at.astimezone(zone)
+        second = local.hour * 3600 + local.minute * 60 + local.second
+        if not window.hours.open_at(local.weekday(), second):
+            moment = f"{DAY_NAMES[local.weekday()].title()} {local:%H:%M} {zone.key}"
+            return Reason(
+                Layer.COMPANY,
+                window.rule_id,
+                False,
+                f"{moment} is outside {window.hours.describe()} for this action",
+            )
+    return Reason(Layer.COMPANY, window.rule_id, True, f"within {window.hours.describe()}")
