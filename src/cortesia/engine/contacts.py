@@ -20,7 +20,12 @@ from datetime import datetime, timedelta
 
 from cortesia.domain.contacts import Contact, ContactStatus, Judge
 from cortesia.domain.verdict import Verdict
-from cortesia.engine.contact_input import parse_contact, parse_contact_batch, parse_outcome
+from cortesia.engine.contact_input import (
+    MAX_CLOCK_SKEW,
+    parse_contact,
+    parse_contact_batch,
+    parse_outcome,
+)
 from cortesia.engine.instants import parse_instant
 from cortesia.engine.ports import Clock, ContactHistory
 from cortesia.errors import NotFoundError, ValidationError
@@ -89,7 +94,10 @@ class ContactService:
 
     def outcome(self, contact_id: str, outcome: str, at: object = None) -> Contact:
         """Record what came of a sent contact, reported at ``at`` (now by default)."""
-        moment = self._clock.now() if at is None or at == "" else parse_instant(at, "at")
+        now = self._clock.now()
+        moment = now if at is None or at == "" else parse_instant(at, "at")
+        if moment > now + MAX_CLOCK_SKEW:
+            raise ValidationError("at", at, "is in the future; outcomes report what happened")
         return self._store.record_outcome(contact_id, parse_outcome(outcome), moment)
 
     def record(self, data: Mapping[str, object]) -> Recorded:

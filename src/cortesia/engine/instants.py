@@ -30,3 +30,15 @@ def parse_instant(value: object, field: str) -> datetime:
 def iso(moment: datetime | None) -> str | None:
     """ISO 8601 text with offset, or None."""
     return None if moment is None else moment.isoformat()
+
+
+def parse_wall_instant(value: object, field: str) -> datetime:
+    """Like ``parse_instant`` but keeps the offset written, which tells the local time meant.
+
+    >>> parse_wall_instant("2026-11-23T10:00:00-05:00", "at").isoformat()
+    '2026-11-23T10:00:00-05:00'
+    """
+    parse_instant(value, field)
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value).strip())

@@ -106,6 +106,10 @@ class PolicyService:
             raise NotFoundError("jurisdiction pack", country)
         return found
 
+    def countries(self) -> list[str]:
+        """Countries with a pack of their own."""
+        return self._packs.countries()
+
     def check(
         self,
         customer_id: str,

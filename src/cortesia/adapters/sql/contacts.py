@@ -82,7 +82,7 @@ class SqlContacts:
                 cursor.close()
 
     def _lock(self, cursor: Any, customer_id: str) -> None:
-        if False:
+        if self._sql.postgres:
             cursor.execute(self._sql.lock, (lock_key(customer_id),))
 
     def _window(self, cursor: Any, customer_id: str, since: datetime, now: datetime) -> list[Any]:

@@ -62,6 +62,8 @@ def _status(facts: ConsentFacts, q: Question) -> Reason:
         return _reason("consent.snoozed", False, f"snoozed {scope} until {until}{ref}")
     if entry.status is ConsentStatus.OPTED_IN:
         return _reason("consent.opted_in", True, f"opted in to {scope}{since}{ref}")
+    if q.purpose == SERVICE:
+        return _reason("consent.unknown", True, f"no consent event for {scope}; service needs none")
     if facts.unknown_allowed is None:
         return _reason("consent.unknown", True, f"no consent event for {scope}; the pack decides")
     if facts.unknown_allowed:

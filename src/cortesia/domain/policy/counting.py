@@ -88,8 +88,7 @@ def cap_finding(
         if used > spec.max_channels:
             named = ", ".join(sorted(c.value for c in channels))
             return False, (
-                f"{what} already on {named} {window}; "
-                f"at most {spec.max_channels} channel(s)"
+                f"{what} already on {named} {window}; at most {spec.max_channels} channel(s)"
             )
         counted = (counted + "; " if counted else "") + (
             f"{len(channels)} channel(s) used of at most {spec.max_channels} {window}"

@@ -118,7 +118,7 @@ def _consent(rule: ConsentRule, ctx: LegalContext) -> tuple[bool, str]:
         return True, f"{scope} is allowed until the customer objects"
     if status is ConsentStatus.OPTED_IN:
         return True, f"prior consent to {scope} is on record"
-    return False, f"{scope} needs prior consent; the ledger holds {status.value}"
+    return False, f"{scope} needs prior consent; consent on record: {status.value}"
 
 
 @lru_cache(maxsize=2048)

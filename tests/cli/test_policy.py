@@ -1,0 +1,109 @@
+"""``cortesia policy``: checks, legal checks and packs from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import Cli
+
+
+def test_policy_legal_gives_every_reason_as_json_and_reads_the_local_offset(cli: Cli) -> None:
+    view = cli.json(
+        "policy",
+        "legal",
+        "--country",
+        "CO",
+        "--channel",
+        "voice",
+        "--purpose",
+        "marketing",
+        "--at",
+        "2026-11-28T15:00:00-05:00",
+        "--consent",
+        "opted_in",
+    )
+    assert view["allowed"] is False
+    assert [r["rule"] for r in view["reasons"] if not r["allowed"]] == ["CO-3"]
+    assert view["at"] == "2026-11-28T15:00:00-05:00"
+
+
+def test_policy_check_of_a_customer_names_the_denying_rule(cli: Cli, tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "customer_id,country,subdivision,time_zone,language,phone,email\n"
+        "X,CO,,,es,+573001234567,x@example.co\n",
+        encoding="utf-8",
+    )
+    cli.ok("customers", "import", str(people))
+    cli.ok(
+        "consent",
+        "record",
+        "--customer",
+        "X",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--kind",
+        "opt_out",
+        "--source",
+        "web",
+        "--at",
+        "2026-01-05T10:00:00-05:00",
+    )
+    view = cli.json(
+        "policy",
+        "check",
+        "--customer",
+        "X",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--at",
+        "2026-03-03T10:00:00-05:00",
+    )
+    assert view["allowed"] is False
+    assert "consent.opted_out" in [r["rule"] for r in view["reasons"] if not r["allowed"]]
+    text = cli.ok(
+        "policy",
+        "check",
+        "--customer",
+        "X",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--at",
+        "2026-03-03T10:00:00-05:00",
+    ).stdout
+    assert "DENIED" in text and "consent.opted_out" in text
+
+
+def test_policy_check_of_an_unknown_customer_fails_with_one_line(cli: Cli) -> None:
+    result = cli(
+        "policy", "check", "--customer", "nobody", "--channel", "sms", "--purpose", "marketing"
+    )
+    assert result.exit_code != 0 and "nobody" in result.output
+
+
+def test_policy_pack_prints_rules_with_citations_and_review_flags(cli: Cli) -> None:
+    text = cli.ok("policy", "pack", "CO").stdout
+    assert "CO-3" in text and "Ley 2300" in text and "[needs review]" in text
+
+
+def test_a_bad_instant_is_one_clear_line_and_a_failure(cli: Cli) -> None:
+    result = cli(
+        "policy",
+        "legal",
+        "--country",
+        "CO",
+        "--channel",
+        "sms",
+        "--purpose",
+        "marketing",
+        "--at",
+        "tomorrow",
+    )
+    assert result.exit_code != 0
+    assert "at" in result.output and "tomorrow" in result.output
