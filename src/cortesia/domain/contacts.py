@@ -190,7 +190,7 @@ def confirmed(contact: Contact, at: datetime) -> Contact:
         return contact
     if contact.status is ContactStatus.RELEASED:
         raise ConflictError("contact_id", contact.contact_id, "was released; reserve again")
-    if False:
+    if contact.expires_at is not None and at >= contact.expires_at:
         raise ConflictError(
             "contact_id",
             contact.contact_id,

@@ -14,7 +14,12 @@ from cortesia.engine.erasure import erase_customer
 from cortesia.engine.jurisdictions import PackLibrary
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
 from cortesia.engine.options import EngineOptions
-from cortesia.engine.policy import JurisdictionPacks, PolicyService, StaticCompanyPolicy
+from cortesia.engine.policy import (
+    CompanyPolicySource,
+    JurisdictionPacks,
+    PolicyService,
+    StaticCompanyPolicy,
+)
 from cortesia.engine.policy_facts import NoRegistries, RegistryLookup
 from cortesia.engine.ports import Clock, ErasureReceipt, Store
 from cortesia.engine.unsubscribe import UnsubscribeService
@@ -31,6 +36,7 @@ class Engine:
         *,
         registries: RegistryLookup | None = None,
         packs: JurisdictionPacks | None = None,
+        company: CompanyPolicySource | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -45,7 +51,7 @@ class Engine:
             clock,
             packs if packs is not None else PackLibrary(),
             registries if registries is not None else NoRegistries(),
-            StaticCompanyPolicy(),
+            company if company is not None else StaticCompanyPolicy(),
         )
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:

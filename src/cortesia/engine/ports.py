@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
@@ -17,7 +18,13 @@ from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
 from cortesia.domain.contacts import Contact, Judge, Outcome
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import ChainHead
+from cortesia.domain.registry import RegistryFinding, RegistryVersion
 from cortesia.domain.verdict import Verdict
+from cortesia.domain.vocabulary import Channel
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 class Clock(Protocol):
@@ -199,3 +206,54 @@ class Store(
     """Everything the engine keeps, behind one object per workspace."""
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryMarks:
+    """Columnar answer of one registry snapshot for many numbers, in the order asked.
+
+    ``listed_since`` holds days since 1970-01-01 (0 = not listed or day not given).
+    """
+
+    registry_id: str
+    version: RegistryVersion | None
+    listed: NDArray[np.bool_]
+    listed_since: NDArray[np.uint16]
+
+
+class DncRegistries(Protocol):
+    """Do-not-call registries: imported snapshots and what they say about numbers.
+
+    A lookup at ``at`` answers from the newest version whose snapshot date is on or
+    before ``at``'s UTC date; ``version`` is None in the finding when there is none.
+    Numbers are E.164 text; anything else raises ValidationError.
+    """
+
+    def find(
+        self, registry_id: str, number: str, channel: Channel | None, at: datetime
+    ) -> RegistryFinding: ...
+
+    def find_many(
+        self, registry_id: str, numbers: Sequence[str], channel: Channel | None, at: datetime
+    ) -> list[RegistryFinding]: ...
+
+    def mark(
+        self, registry_id: str, numbers: Sequence[str], channel: Channel | None, at: datetime
+    ) -> RegistryMarks: ...
+
+    def versions(self, registry_id: str | None = None) -> list[RegistryVersion]: ...
+
+    def import_version(
+        self,
+        registry_id: str,
+        source: Path,
+        *,
+        fmt: str,
+        snapshot_date: date,
+        imported_at: datetime,
+        changes: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RegistryVersion:
+        """Read ``source`` (whole, checked) and publish it as the registry's next version;
+        a change list applies to the newest version. Nothing is visible until complete."""
+        ...

@@ -186,9 +186,19 @@ class KeyIndex:
         at = bisect_left(self._low_view, low, self._start_view[bucket], end)
         return at if at < end and self._low_view[at] == low else -1
 
-    def day(self, position: int) -> int:
-        """Days since 1970-01-01 when the number at ``position`` was added; 0 = not given."""
-        return self._day_view[position] if self._day_view is not None else 0
+    def lookup(self, key: int) -> int:
+        """-1 when ``key`` is not listed, else the day it was added (0 = not given)."""
+        at = self.position(key)
+        if at < 0 or self._day_view is None:
+            return -1 if at < 0 else 0
+        return int(self._day_view[at])
+
+    def lookup_many(self, keys: NDArray[np.int64]) -> NDArray[np.int32]:
+        """:meth:`lookup` for many keys at once."""
+        at = self.positions(keys)
+        found = self.days_at(at).astype(np.int32)
+        found[at < 0] = -1
+        return found
 
     def positions(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         """Where each of ``keys`` is in the index (-1 = not listed), vectorised."""

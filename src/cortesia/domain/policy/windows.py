@@ -8,8 +8,9 @@ Semantics, written once and used by every cap (legal or company):
   including contacts already planned for later in the same window.
 - ``rolling`` windows are a span of elapsed time (``rolling_24h``, ``rolling_7d`` = 168 h,
   whatever the clocks do). "At most K in any rolling N" is checked for every window of
-  length N that would hold the new contact, before and after it, so a contact planned
-  for tomorrow counts against one planned today.
+  length N that would hold the new contact — periods ``(x - N, x]`` — before and after
+  it, so a contact planned for tomorrow counts against one planned today, and a contact
+  exactly N earlier no longer counts.
 
 Bounds are half-open ``[start, end)``.
 
@@ -24,7 +25,7 @@ Bounds are half-open ``[start, end)``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -123,13 +124,10 @@ class Window:
 
 
 def _busiest_rolling(times: Sequence[float], t: float, span: float) -> int:
-    """Max over windows ``[s, s+span)`` holding ``t`` of the contacts inside them."""
-    first = bisect_left(times, t - span)
-    # Window starts worth trying: just after t-span, and at each earlier contact in (t-span, t].
-    starts = [t - span + 1e-6] + [x for x in times[first : bisect_left(times, t + 1e-6)]]
-    best = 0
-    for s in starts:
-        if s <= t - span or s > t:
-            continue
-        best = max(best, bisect_left(times, s + span) - bisect_left(times, s))
-    return best
+    """Max over the periods ``(x - span, x]`` that hold ``t`` of the contacts inside them.
+
+    The count only rises when ``x`` reaches a contact, so the periods worth trying end at
+    ``t`` or at a contact in ``(t, t + span)``.
+    """
+    ends = [t, *times[bisect_right(times, t) : bisect_left(times, t + span)]]
+    return max(bisect_right(times, x) - bisect_right(times, x - span) for x in ends)

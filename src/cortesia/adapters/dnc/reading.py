@@ -1,0 +1,167 @@
+"""The read side shared by every registry adapter: which snapshot, and what it says.
+
+An adapter keeps, per registry, a :class:`RegistryTable` of its versions; each
+version is a :class:`Snapshot` with one list per channel (``all`` = every channel).
+A lookup at an instant picks the newest version whose snapshot date is on or
+before the instant's UTC date, then asks that snapshot's lists.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cortesia.adapters.dnc.keys import day_of, e164_key, e164_keys
+from cortesia.adapters.dnc.parsed import ALL_CHANNELS
+from cortesia.domain.registry import RegistryFinding, RegistryVersion
+from cortesia.domain.registry import registry_id as parse_registry_id
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.ports import RegistryMarks
+from cortesia.errors import ValidationError
+
+
+class ListReader(Protocol):
+    """One channel list of one snapshot."""
+
+    def lookup(self, key: int) -> int:
+        """-1 when not listed, else the day the number was added (0 = not given)."""
+        ...
+
+    def lookup_many(self, keys: NDArray[np.int64]) -> NDArray[np.int32]: ...
+
+
+def utc_day(at: datetime) -> int:
+    """The proleptic ordinal of the UTC date of an aware instant."""
+    if at.tzinfo is UTC:
+        return at.toordinal()
+    offset = at.utcoffset()
+    if offset is None:
+        raise ValidationError("at", at.isoformat(), "instant needs a UTC offset")
+    return (at - offset).toordinal()
+
+
+class Snapshot:
+    """One version of a registry and its channel lists (opened on first use)."""
+
+    def __init__(self, version: RegistryVersion, opener: Callable[[], Mapping[str, ListReader]]):
+        self.version = version
+        self._opener = opener
+        self._lists: Mapping[str, ListReader] | None = None
+        self._by_channel: dict[Channel | None, tuple[ListReader, ...]] = {}
+
+    def readers(self, channel: Channel | None) -> tuple[ListReader, ...]:
+        """The lists that speak for ``channel``: its own and ``all`` (None or ALL: every list)."""
+        found = self._by_channel.get(channel)
+        if found is None:
+            if self._lists is None:
+                self._lists = self._opener()
+            lists = self._lists
+            if channel is None or channel is Channel.ALL:
+                found = tuple(lists.values())
+            else:
+                found = tuple(lists[n] for n in (ALL_CHANNELS, channel.value) if n in lists)
+            self._by_channel[channel] = found
+        return found
+
+    def lookup(self, key: int, channel: Channel | None) -> int:
+        """-1 when not listed for ``channel``, else the earliest known day (0 = not given)."""
+        best = -1
+        for reader in self.readers(channel):
+            day = reader.lookup(key)
+            if day > 0:
+                best = day if best <= 0 else min(best, day)
+            elif day == 0 and best < 0:
+                best = 0
+        return best
+
+    def lookup_many(self, keys: NDArray[np.int64], channel: Channel | None) -> NDArray[np.int32]:
+        """:meth:`lookup` for many keys at once."""
+        best = np.full(keys.size, -1, np.int32)
+        for reader in self.readers(channel):
+            day = reader.lookup_many(keys)
+            known = (day > 0) & ((best <= 0) | (day < best))
+            best[known] = day[known]
+            best[(day == 0) & (best < 0)] = 0
+        return best
+
+
+class RegistryTable:
+    """The versions of one registry, ordered by snapshot date then version number."""
+
+    def __init__(self, snapshots: Sequence[Snapshot]) -> None:
+        ordered = sorted(snapshots, key=lambda s: (s.version.snapshot_date, s.version.version))
+        self.snapshots = tuple(ordered)
+        self._days = [s.version.snapshot_date.toordinal() for s in ordered]
+
+    def at(self, day: int) -> Snapshot | None:
+        """The snapshot in force on the UTC day ordinal ``day``, if any."""
+        index = bisect_right(self._days, day) - 1
+        return self.snapshots[index] if index >= 0 else None
+
+    def newest(self) -> Snapshot | None:
+        """The snapshot a change list applies to: the latest by date, then by version."""
+        return self.snapshots[-1] if self.snapshots else None
+
+
+class RegistryReading:
+    """``find``, ``find_many``, ``mark`` and ``versions`` over an adapter's tables."""
+
+    def _table(self, registry: str) -> RegistryTable | None:
+        raise NotImplementedError
+
+    def _registry_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    def find(
+        self, registry_id: str, number: str, channel: Channel | None, at: datetime
+    ) -> RegistryFinding:
+        """What the snapshot in force at ``at`` says about one E.164 number."""
+        table = self._table(registry_id)
+        snapshot = table.at(utc_day(at)) if table is not None else None
+        if snapshot is None:
+            e164_key(number)
+            return RegistryFinding(registry_id, number, channel, False, None, None)
+        day = snapshot.lookup(e164_key(number), channel)
+        since = day_of(day) if day > 0 else None
+        return RegistryFinding(registry_id, number, channel, day >= 0, since, snapshot.version)
+
+    def find_many(
+        self, registry_id: str, numbers: Sequence[str], channel: Channel | None, at: datetime
+    ) -> list[RegistryFinding]:
+        """:meth:`find` for many numbers, looked up in one vectorised pass."""
+        marks = self.mark(registry_id, numbers, channel, at)
+        version, listed = marks.version, marks.listed.tolist()
+        since = marks.listed_since.tolist()
+        return [
+            RegistryFinding(registry_id, n, channel, hit, day_of(day) if day else None, version)
+            for n, hit, day in zip(numbers, listed, since, strict=True)
+        ]
+
+    def mark(
+        self, registry_id: str, numbers: Sequence[str], channel: Channel | None, at: datetime
+    ) -> RegistryMarks:
+        """Columnar answer for many E.164 numbers: listed flags and added days."""
+        keys = e164_keys(numbers)
+        table = self._table(registry_id)
+        snapshot = table.at(utc_day(at)) if table is not None else None
+        if snapshot is None:
+            empty = np.zeros(keys.size, bool)
+            return RegistryMarks(registry_id, None, empty, np.zeros(keys.size, np.uint16))
+        day = snapshot.lookup_many(keys, channel)
+        since = np.maximum(day, 0).astype(np.uint16)
+        return RegistryMarks(registry_id, snapshot.version, day >= 0, since)
+
+    def versions(self, registry_id: str | None = None) -> list[RegistryVersion]:
+        """Every imported version, by registry then version number."""
+        names = [parse_registry_id(registry_id)] if registry_id is not None else self._registry_ids()
+        found: list[RegistryVersion] = []
+        for name in sorted(names):
+            table = self._table(name)
+            if table is not None:
+                found.extend(sorted((s.version for s in table.snapshots), key=lambda v: v.version))
+        return found
