@@ -8,7 +8,7 @@ from cortesia.adapters.memory import MemoryStore, SystemClock
 from cortesia.config import Settings
 from cortesia.engine.hub import Engine
 from cortesia.engine.options import EngineOptions
-from cortesia.engine.ports import Clock, Store
+from cortesia.engine.ports import Clock, DncRegistries, Store
 from cortesia.errors import ValidationError
 
 MEMORY_URL = "memory://"
@@ -58,12 +58,29 @@ def init_workspace(settings: Settings) -> str:
     return upgrade(url)
 
 
+def open_registries(settings: Settings) -> DncRegistries:
+    """The do-not-call registries of the workspace: files under ``<workspace>/registries``
+    (in memory for a memory store)."""
+    from cortesia.adapters.dnc import FileRegistries, MemoryRegistries
+
+    if settings.resolved_database_url() == MEMORY_URL:
+        return MemoryRegistries()
+    return FileRegistries(settings.workspace_dir / "registries")
+
+
 def build_engine(
-    settings: Settings, *, clock: Clock | None = None, store: Store | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    registries: DncRegistries | None = None,
 ) -> Engine:
     """An engine over the workspace the settings name."""
+    dnc = registries if registries is not None else open_registries(settings)
     return Engine(
         store if store is not None else open_store(settings),
         clock if clock is not None else SystemClock(),
         engine_options(settings),
+        registries=dnc,
+        dnc=dnc,
     )

@@ -25,6 +25,7 @@ from cortesia.errors import ValidationError
 
 FULL = "full"
 CHANGES = "changes"
+REGISTRY_FORMATS = ("ftc", "csv")
 
 
 @dataclass(frozen=True, slots=True)

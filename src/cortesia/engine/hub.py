@@ -10,6 +10,7 @@ from cortesia.engine.access import AccessService
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.contacts import ContactService
 from cortesia.engine.customers import CustomerService
+from cortesia.engine.dnc import DncService
 from cortesia.engine.erasure import erase_customer
 from cortesia.engine.jurisdictions import PackLibrary
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
@@ -21,7 +22,7 @@ from cortesia.engine.policy import (
     StaticCompanyPolicy,
 )
 from cortesia.engine.policy_facts import NoRegistries, RegistryLookup
-from cortesia.engine.ports import Clock, ErasureReceipt, Store
+from cortesia.engine.ports import Clock, DncRegistries, ErasureReceipt, Store
 from cortesia.engine.unsubscribe import UnsubscribeService
 
 
@@ -37,6 +38,7 @@ class Engine:
         registries: RegistryLookup | None = None,
         packs: JurisdictionPacks | None = None,
         company: CompanyPolicySource | None = None,
+        dnc: DncRegistries | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -46,6 +48,7 @@ class Engine:
         self.customers = CustomerService(store, clock)
         self.contacts = ContactService(store, clock)
         self.unsubscribe = UnsubscribeService(store, clock, self.consent, self.options)
+        self.dnc = DncService(dnc, clock)
         self.policy = PolicyService(
             store,
             clock,

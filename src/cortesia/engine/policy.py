@@ -6,31 +6,27 @@ for purpose P at instant T (for action A)? See ``cortesia.domain.policy``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from cortesia.domain.contacts import Contact, ContactStatus, new_contact_id
 from cortesia.domain.customers import Customer
-from cortesia.domain.policy.check import CheckInputs, check_contact, registry_rules
+from cortesia.domain.policy.check import CheckInputs, check_contact
 from cortesia.domain.policy.company import DEFAULT_POLICY, CompanyPolicy
-from cortesia.domain.policy.context import ContactIndex, PastContact, Question, Recipient
+from cortesia.domain.policy.context import ContactIndex, Question, Recipient
 from cortesia.domain.policy.legal import LegalContext
 from cortesia.domain.policy.pack import Pack
-from cortesia.domain.policy.registry_layer import FindingLike
 from cortesia.domain.verdict import Verdict
 from cortesia.domain.vocabulary import Channel, ConsentStatus
+from cortesia.engine.customer_policy import CustomerPolicy, Loaded
 from cortesia.engine.holiday_calendar import HolidayBook
 from cortesia.engine.policy_facts import (
     RegistryLookup,
-    consent_facts,
     history_horizon,
     opt_outs,
-    registry_findings,
     zone,
-    zones_of,
 )
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.zones import country_zones, subdivision_zone
@@ -110,6 +106,21 @@ class PolicyService:
         """Countries with a pack of their own."""
         return self._packs.countries()
 
+    def for_customer(self, customer_id: str, at: datetime | None = None) -> CustomerPolicy:
+        """Load one customer's context at ``at`` (now) to ask about many contacts."""
+        moment = at or self._now()
+        customer = self._customer(customer_id)
+        company = self._company.current()
+        pack = self._packs.pack(customer.country)
+        events = self._store.events_of(customer_id, until=moment)
+        since = moment - history_horizon(pack, company)
+        history = ContactIndex(self._store.contacts_of(customer_id, since, self._now()))
+        apply_review = self._apply_review or company.apply_needs_review
+        loaded = Loaded(
+            customer, moment, company, pack, events, opt_outs(events), history, apply_review
+        )
+        return CustomerPolicy(self._store, self._registries, self._holidays, loaded)
+
     def check(
         self,
         customer_id: str,
@@ -121,9 +132,18 @@ class PolicyService:
     ) -> Verdict:
         """Every reason for and against this contact; nothing is written."""
         question = self._question(channel, purpose, at, action, direction)
-        inputs = self._inputs(customer_id, question)
-        history = self._store.contacts_of(customer_id, self._since(inputs, question), self._now())
-        return check_contact(_with_history(inputs, history))
+        return self.for_customer(customer_id, question.at).check(question)
+
+    def question(
+        self,
+        channel: Channel,
+        purpose: str,
+        at: datetime | None = None,
+        action: ActionRef | None = None,
+        direction: str = "outbound",
+    ) -> Question:
+        """A question to ask a ``CustomerPolicy``."""
+        return self._question(channel, purpose, at, action, direction)
 
     def reserve(
         self,
@@ -136,9 +156,10 @@ class PolicyService:
     ) -> Reservation:
         """Check and, when allowed, hold the slot atomically until the reservation expires."""
         question = self._question(channel, purpose, at, action, direction)
-        inputs = self._inputs(customer_id, question)
+        context = self.for_customer(customer_id, question.at)
         now = self._now()
         act = action or ActionRef()
+        minutes = context.loaded.company.reservation_minutes
         draft = Contact(
             new_contact_id(now),
             customer_id,
@@ -151,13 +172,11 @@ class PolicyService:
             subject=act.subject,
             direction=direction,
             status=ContactStatus.RESERVED,
-            expires_at=now + timedelta(minutes=inputs.company.reservation_minutes),
+            expires_at=now + timedelta(minutes=minutes),
         )
+        since = question.at - history_horizon(context.loaded.pack, context.loaded.company)
         verdict, held = self._store.reserve(
-            draft,
-            self._since(inputs, question),
-            now,
-            lambda contacts: check_contact(_with_history(inputs, contacts)),
+            draft, since, now, lambda contacts: check_contact(context.inputs(question, contacts))
         )
         return Reservation(verdict, held)
 
@@ -218,49 +237,11 @@ class PolicyService:
         apply_review = self._apply_review or company.apply_needs_review
         return LegalContext(question, recipient, history, self._holidays, apply_review)
 
-    def _inputs(self, customer_id: str, question: Question) -> CheckInputs:
-        customer = self._customer(customer_id)
-        company = self._company.current()
-        pack = self._packs.pack(customer.country)
-        events = self._store.events_of(customer_id, until=question.at)
-        unknown = None if pack is not None else company.unknown_consent_allowed
-        facts = consent_facts(
-            self._store, customer, events, question.channel, question.purpose, question.at, unknown
-        )
-        recipient = Recipient(
-            customer.country,
-            customer.subdivision,
-            zones_of(customer),
-            facts.entry.status,
-            facts.entry.since,
-            customer.attributes,
-            company.sector,
-        )
-        legal = self._legal(question, recipient, ContactIndex(()), company)
-        wanted = [rule.registry for rule in registry_rules(pack, legal)]
-        findings = self._findings(wanted, customer, question)
-        return CheckInputs(legal, pack, company, facts, findings, opt_outs(events))
-
-    def _findings(
-        self, wanted: Sequence[str], customer: Customer, question: Question
-    ) -> Mapping[str, Sequence[FindingLike]]:
-        if not wanted:
-            return {}
-        return registry_findings(self._registries, wanted, customer, question.channel, question.at)
-
     def _customer(self, customer_id: str) -> Customer:
         customer = self._store.get_customer(customer_id)
         if customer is None:
             raise NotFoundError("customer", customer_id)
         return customer
-
-    def _since(self, inputs: CheckInputs, question: Question) -> datetime:
-        return question.at - history_horizon(inputs.pack, inputs.company)
-
-
-def _with_history(inputs: CheckInputs, contacts: Sequence[PastContact]) -> CheckInputs:
-    legal = replace(inputs.legal, history=ContactIndex(contacts))
-    return replace(inputs, legal=legal)
 
 
 def _zones_for(

@@ -181,7 +181,9 @@ def read_registry_csv(
         rows.check()
         removed = gone > 0 if gone is not None else np.zeros(frame.height, bool)
         kept = ~blank
-        parts.append((keys[kept], channels[kept], None if added is None else added[kept], removed[kept]))
+        parts.append(
+            (keys[kept], channels[kept], None if added is None else added[kept], removed[kept])
+        )
         height += int(kept.sum())
     progress(1, 1)
     dated = any(p[2] is not None and p[2].any() for p in parts)

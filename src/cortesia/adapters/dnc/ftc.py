@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -148,8 +148,18 @@ class _Keys:
         self.size += keys.size
 
 
+class _Ticker:
+    """Progress over several members: bytes done in this member plus those before it."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.base = progress, total, 0
+
+    def __call__(self, done: int) -> None:
+        self.progress(self.base + done, self.total)
+
+
 def _read_member(
-    stream: BinaryIO, name: str, keys: _Keys, digest: hashlib._Hash | None, tick: Progress
+    stream: IO[bytes], name: str, keys: _Keys, digest: hashlib._Hash | None, tick: _Ticker
 ) -> int:
     """Parse one text stream into ``keys``; returns its line count."""
     lines, rest, done = 0, b"", 0
@@ -158,9 +168,10 @@ def _read_member(
         if digest is not None:
             digest.update(block)
         cut = block.rfind(b"\n") + 1
-        whole, rest = rest + block[:cut], block[cut:] if cut else rest + block
         if cut == 0:
+            rest += block
             continue
+        whole, rest = rest + block[:cut], block[cut:]
         keys.extend(_parse(whole, lines + 1, name))
         lines += whole.count(b"\n")
         tick(done)
@@ -183,12 +194,10 @@ def read_ftc_full(path: Path, progress: Progress = no_progress) -> ParsedSource:
     keys = _Keys(total // 11 + 1)
     plain = not zipfile.is_zipfile(path)
     digest = hashlib.sha256() if plain else None
-    rows, offset = 0, 0
+    rows, tick = 0, _Ticker(progress, total)
     for name, stream, size in members(path):
-        rows += _read_member(
-            stream, name, keys, digest, lambda done, base=offset: progress(base + done, total)
-        )
-        offset += size
+        rows += _read_member(stream, name, keys, digest, tick)
+        tick.base += size
     sha = digest.hexdigest() if digest is not None else file_sha256(path)
     listed, _ = distinct(keys.array[: keys.size])
     return ParsedSource(path.name, sha, rows, False, {ALL_CHANNELS: ChannelList(listed)})

@@ -31,7 +31,7 @@ import struct
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,11 +151,17 @@ class KeyIndex:
         self.size, self.layout = int(numbers), layout
         self._lifts = tuple(1 << k for k in reversed(range(int(largest).bit_length())))
         self._mask = (1 << bits) - 1
-        self._highs = np.frombuffer(view, "<i8", 0 if layout.dense else buckets, at_highs)
-        self._starts = np.frombuffer(view, "<u4", buckets + 1, at_starts)
-        self._lows = np.frombuffer(view, "<u1" if bits == 8 else "<u2", numbers, at_lows)
+        self._highs: NDArray[np.int64] = np.frombuffer(
+            view, "<i8", 0 if layout.dense else buckets, at_highs
+        )
+        self._starts: NDArray[np.uint32] = np.frombuffer(view, "<u4", buckets + 1, at_starts)
+        self._lows: NDArray[np.unsignedinteger[Any]] = np.frombuffer(
+            view, "<u1" if bits == 8 else "<u2", numbers, at_lows
+        )
         has_days = bool(flags & HAS_DAYS)
-        self._days = np.frombuffer(view, "<u2", numbers, at_days) if has_days else None
+        self._days: NDArray[np.uint16] | None = (
+            np.frombuffer(view, "<u2", numbers, at_days) if has_days else None
+        )
         # Plain memoryviews for single lookups: bisect on them pays no NumPy call overhead.
         self._high_view = view[at_highs:at_starts].cast("q")
         self._start_view = view[at_starts : at_starts + 4 * (buckets + 1)].cast("I")
@@ -225,9 +231,8 @@ class KeyIndex:
         """Binary lifting inside each query's bucket: every query takes the same steps."""
         bucket, inside = self._buckets(keys >> self.layout.bits)
         low = (keys & self._mask).astype(self._lows.dtype)
-        kind = np.int32 if self.size < 2**31 - 2**17 else np.int64
-        start = np.take(self._starts, bucket).astype(kind)
-        end = np.take(self._starts, bucket + 1).astype(kind)
+        start = np.take(self._starts, bucket).astype(np.int64)
+        end = np.take(self._starts, bucket + 1).astype(np.int64)
         np.copyto(end, start, where=~inside)  # a missing bucket holds nothing
         before = start - 1  # the last position known to hold a smaller low part
         for step in self._lifts:
@@ -250,7 +255,8 @@ class KeyIndex:
 
     def keys(self) -> NDArray[np.int64]:
         """Every key, sorted (expands the whole index: for building the next version)."""
-        counts = np.diff(self._starts.astype(np.int64))
+        starts = self._starts.astype(np.int64)
+        counts: NDArray[np.int64] = starts[1:] - starts[:-1]
         highs = (
             self._highs
             if not self.layout.dense

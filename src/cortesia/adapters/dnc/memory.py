@@ -29,6 +29,7 @@ from cortesia.adapters.dnc.sources import FullList, count_numbers, next_lists, r
 from cortesia.domain.registry import CHANGES, FULL, RegistryVersion
 from cortesia.domain.registry import registry_id as parse_registry_id
 from cortesia.domain.vocabulary import parse_channel
+from cortesia.errors import ValidationError
 
 
 class DictList:
@@ -109,16 +110,19 @@ class MemoryRegistries(RegistryReading):
     def _base(
         self, name: str, changes: bool, source: str, snapshot_date: date
     ) -> dict[str, DictList] | None:
-        from cortesia.errors import ValidationError
-
         if not changes:
             return None
         table = self._tables.get(name)
         newest = table.newest() if table is not None else None
         if newest is None:
-            raise ValidationError("changes", source, "a change list needs a full list imported first")
+            raise ValidationError(
+                "changes", source, "a change list needs a full list imported first"
+            )
         if snapshot_date < newest.version.snapshot_date:
-            reason = f"a change list cannot be older than the version it changes (v{newest.version.version})"
+            reason = (
+                "a change list cannot be older than the version it changes "
+                f"(v{newest.version.version}, snapshot {newest.version.snapshot_date})"
+            )
             raise ValidationError("as_of", snapshot_date.isoformat(), reason)
         return dict(next(found for v, found in self._lists[name] if v == newest.version))
 
@@ -139,8 +143,10 @@ class MemoryRegistries(RegistryReading):
         lists: dict[str, DictList] = {}
         for channel, listed in {ALL_CHANNELS: numbers, **(by_channel or {})}.items():
             keys, _ = distinct(np.array([e164_key(n) for n in listed], np.int64))
-            if keys.size or channel == ALL_CHANNELS and not by_channel:
-                lists[parse_channel(channel).value] = DictList({k: since.get(k, 0) for k in keys.tolist()})
+            if keys.size or (channel == ALL_CHANNELS and not by_channel):
+                lists[parse_channel(channel).value] = DictList(
+                    {k: since.get(k, 0) for k in keys.tolist()}
+                )
         at = imported_at or datetime.combine(snapshot_date, time(), UTC)
         numbers_count = count_numbers({c: found.full() for c, found in lists.items()})
         version = RegistryVersion(

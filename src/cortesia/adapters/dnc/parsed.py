@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 
@@ -49,7 +49,7 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def members(path: Path) -> Iterator[tuple[str, BinaryIO, int]]:
+def members(path: Path) -> Iterator[tuple[str, IO[bytes], int]]:
     """The text inside a file: its members when it is a zip archive, else the file itself."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:

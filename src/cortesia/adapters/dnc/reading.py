@@ -158,7 +158,9 @@ class RegistryReading:
 
     def versions(self, registry_id: str | None = None) -> list[RegistryVersion]:
         """Every imported version, by registry then version number."""
-        names = [parse_registry_id(registry_id)] if registry_id is not None else self._registry_ids()
+        names = (
+            [parse_registry_id(registry_id)] if registry_id is not None else self._registry_ids()
+        )
         found: list[RegistryVersion] = []
         for name in sorted(names):
             table = self._table(name)

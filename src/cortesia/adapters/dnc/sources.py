@@ -10,10 +10,10 @@ from cortesia.adapters.dnc.csv_list import read_registry_csv
 from cortesia.adapters.dnc.ftc import read_ftc_full
 from cortesia.adapters.dnc.ftc_changes import read_ftc_changes
 from cortesia.adapters.dnc.parsed import ParsedSource, Progress, no_progress
-from cortesia.domain.registry import registry_region
+from cortesia.domain.registry import REGISTRY_FORMATS, registry_region
 from cortesia.errors import ValidationError
 
-FORMATS = ("ftc", "csv")
+FORMATS = REGISTRY_FORMATS
 FullList = tuple[Keys, Days | None]
 
 

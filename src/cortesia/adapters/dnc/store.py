@@ -168,7 +168,9 @@ class FileRegistries(RegistryReading):
             lists = next_lists(parsed, base_lists)
             for channel, full in lists.items():
                 _write_list(temporary / f"{channel}.idx", full)
-            carried = {} if base is None else {c: f for c, f in base.files.items() if c not in lists}
+            carried = (
+                {} if base is None else {c: f for c, f in base.files.items() if c not in lists}
+            )
             for channel, relative in carried.items():
                 os.link(folder / relative, temporary / f"{channel}.idx")
             numbers = self._count(temporary)

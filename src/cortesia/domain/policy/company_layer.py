@@ -81,6 +81,14 @@ def _same(cool: CoolOff, q: Question, c: PastContact) -> bool:
     return True
 
 
+def _same_key(cool: CoolOff, q: Question) -> object:
+    if cool.same is Sameness.ACTION:
+        return q.action_id
+    if cool.same is Sameness.ACTION_GROUP:
+        return q.action_group
+    return q.channel if cool.same is Sameness.CHANNEL else None
+
+
 def _cool_off(
     cool: CoolOff, q: Question, history: ContactIndex, opt_outs: Sequence[OptOut]
 ) -> Reason:
@@ -93,12 +101,14 @@ def _cool_off(
         what = "an opt-out of another topic"
     else:
         rejected = cool.after is CoolOffAfter.REJECTION
+        memo = (cool.rule_id, _same_key(cool, q), q.at)
         last = history.last(
+            memo,
             lambda c: (
                 _same(cool, q, c)
                 and c.occurred_at <= q.at
                 and (not rejected or (c.outcome in REJECTED_OUTCOMES and c.outcome_at is not None))
-            )
+            ),
         )
         last_at = None if last is None else (last.outcome_at if rejected else last.occurred_at)
         what = f"{'a rejection' if rejected else 'a contact'} ({cool.same.value})"

@@ -86,6 +86,20 @@ def subject_of(contact: PastContact) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Row:
+    """What the rules compare of one contact, computed once per index."""
+
+    at: float
+    channel: Channel
+    purpose: str
+    subject: str
+    action_group: str | None
+    category: str | None
+    reached: bool
+    contact: PastContact
+
+
+@dataclass(frozen=True, slots=True)
 class Selection:
     """Contacts chosen by one rule, in time order, with their instants as epoch seconds."""
 
@@ -102,17 +116,35 @@ class ContactIndex:
 
     def __init__(self, contacts: Sequence[PastContact]) -> None:
         self.contacts = sorted(contacts, key=lambda c: c.occurred_at)
+        self.rows = [
+            Row(
+                c.occurred_at.timestamp(),
+                c.channel,
+                c.purpose,
+                subject_of(c),
+                c.action_group,
+                c.category,
+                c.outcome in REACHED_OUTCOMES,
+                c,
+            )
+            for c in self.contacts
+        ]
         self._selections: dict[object, Selection] = {}
+        self._lasts: dict[object, PastContact | None] = {}
 
-    def select(self, key: object, keep: Callable[[PastContact], bool]) -> Selection:
+    def select(self, key: object, keep: Callable[[Row], bool]) -> Selection:
         """The contacts ``keep`` accepts with their epoch seconds, memoised under ``key``."""
         found = self._selections.get(key)
         if found is None:
-            chosen = [c for c in self.contacts if keep(c)]
-            found = Selection([c.occurred_at.timestamp() for c in chosen], chosen)
+            chosen = [r for r in self.rows if keep(r)]
+            found = Selection([r.at for r in chosen], [r.contact for r in chosen])
             self._selections[key] = found
         return found
 
-    def last(self, keep: Callable[[PastContact], bool]) -> PastContact | None:
-        """The most recent contact ``keep`` accepts."""
-        return next((c for c in reversed(self.contacts) if keep(c)), None)
+    def last(self, key: object, keep: Callable[[PastContact], bool]) -> PastContact | None:
+        """The most recent contact ``keep`` accepts, memoised under ``key``."""
+        if key in self._lasts:
+            return self._lasts[key]
+        found = next((c for c in reversed(self.contacts) if keep(c)), None)
+        self._lasts[key] = found
+        return found

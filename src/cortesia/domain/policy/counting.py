@@ -6,14 +6,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cortesia.domain.policy.context import (
-    REACHED_OUTCOMES,
-    ContactIndex,
-    PastContact,
-    Question,
-    Recipient,
-    subject_of,
-)
+from cortesia.domain.policy.context import ContactIndex, PastContact, Question, Recipient, Row
 from cortesia.domain.policy.windows import Window, WindowKind
 from cortesia.domain.vocabulary import Channel, purpose_covers
 
@@ -41,25 +34,25 @@ class CapSpec:
     categories: frozenset[str] = frozenset()
 
 
-def _keeper(spec: CapSpec, question: Question) -> Callable[[PastContact], bool]:
-    any_channel = Channel.ALL in spec.channels
-    subject = question.subject_key
+def _keeper(spec: CapSpec, question: Question) -> Callable[[Row], bool]:
+    channels = frozenset({question.channel}) if spec.per_channel else spec.channels
+    any_channel = Channel.ALL in channels
+    subject = question.subject_key if spec.per_subject else None
+    covered: dict[str, bool] = {}
 
-    def keep(c: PastContact) -> bool:
-        if spec.per_channel:
-            if c.channel is not question.channel:
-                return False
-        elif not any_channel and c.channel not in spec.channels:
+    def keep(r: Row) -> bool:
+        if not any_channel and r.channel not in channels:
             return False
-        if not any(purpose_covers(p, c.purpose) for p in spec.purposes):
+        ok = covered.get(r.purpose)
+        if ok is None:
+            ok = covered[r.purpose] = any(purpose_covers(p, r.purpose) for p in spec.purposes)
+        if not ok or (spec.reached_only and not r.reached):
             return False
-        if spec.action_groups and c.action_group not in spec.action_groups:
+        if spec.action_groups and r.action_group not in spec.action_groups:
             return False
-        if spec.categories and c.category not in spec.categories:
+        if spec.categories and r.category not in spec.categories:
             return False
-        if spec.per_subject and subject_of(c) != subject:
-            return False
-        return not spec.reached_only or c.outcome in REACHED_OUTCOMES
+        return subject is None or r.subject == subject
 
     return keep
 

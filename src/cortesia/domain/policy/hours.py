@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cortesia.errors import ValidationError
 
@@ -90,17 +91,22 @@ class WeeklyHours:
 
     def describe(self) -> str:
         """Human reading, grouping consecutive days with the same hours."""
-        parts: list[str] = []
-        day = 0
-        while day < 7:
-            last = day
-            while last + 1 < 7 and self.days[last + 1] == self.days[day]:
-                last += 1
-            if self.days[day]:
-                label = _LABELS[day] if last == day else f"{_LABELS[day]}–{_LABELS[last]}"
-                parts.append(f"{label} {', '.join(_span_text(s) for s in self.days[day])}")
-            day = last + 1
-        return "; ".join(parts) or "closed every day"
+        return _describe(self.days)
+
+
+@lru_cache(maxsize=1024)
+def _describe(days: tuple[tuple[Span, ...], ...]) -> str:
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        last = day
+        while last + 1 < 7 and days[last + 1] == days[day]:
+            last += 1
+        if days[day]:
+            label = _LABELS[day] if last == day else f"{_LABELS[day]}–{_LABELS[last]}"
+            parts.append(f"{label} {', '.join(_span_text(s) for s in days[day])}")
+        day = last + 1
+    return "; ".join(parts) or "closed every day"
 
 
 def _span_text(span: Span) -> str:

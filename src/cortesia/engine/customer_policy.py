@@ -1,0 +1,123 @@
+"""One customer's contact-policy context: loaded once, asked about many contacts.
+
+A decision weighs many actions on several channels for one customer at one instant.
+Loading the customer, their consent events, their contact history and their registry
+listings once, and memoising each rule's selection of past contacts, makes every further
+question cheap; each answer still evaluates every layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cortesia.domain.consent import ConsentEvent
+from cortesia.domain.customers import Customer
+from cortesia.domain.policy.check import CheckInputs, check_contact, registry_rules
+from cortesia.domain.policy.company import CompanyPolicy
+from cortesia.domain.policy.company_layer import OptOut
+from cortesia.domain.policy.consent_layer import ConsentFacts
+from cortesia.domain.policy.context import ContactIndex, PastContact, Question, Recipient
+from cortesia.domain.policy.legal import LegalContext
+from cortesia.domain.policy.pack import Pack
+from cortesia.domain.policy.registry_layer import FindingLike
+from cortesia.domain.verdict import Verdict
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.holiday_calendar import HolidayBook
+from cortesia.engine.policy_facts import RegistryLookup, consent_facts, zones_of
+from cortesia.engine.ports import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What was read about the customer for instant ``at``."""
+
+    customer: Customer
+    at: datetime
+    company: CompanyPolicy
+    pack: Pack | None
+    events: Sequence[ConsentEvent]
+    opt_outs: Sequence[OptOut]
+    history: ContactIndex
+    apply_review: bool
+
+
+class CustomerPolicy:
+    """Ask about many contacts of one customer at one instant."""
+
+    def __init__(
+        self,
+        store: Store,
+        registries: RegistryLookup,
+        holidays: HolidayBook,
+        loaded: Loaded,
+    ) -> None:
+        self._store = store
+        self._registries = registries
+        self._holidays = holidays
+        self.loaded = loaded
+        self._facts: dict[tuple[Channel, str], ConsentFacts] = {}
+        self._findings: dict[tuple[Channel, tuple[str, ...]], dict[str, list[FindingLike]]] = {}
+
+    def check(self, question: Question) -> Verdict:
+        """Every reason for and against this contact, from the loaded history."""
+        return check_contact(self.inputs(question))
+
+    def inputs(
+        self, question: Question, history: Sequence[PastContact] | None = None
+    ) -> CheckInputs:
+        """The check's inputs; ``history`` replaces the loaded one (inside a reservation)."""
+        got = self.loaded
+        facts = self._consent(question)
+        recipient = Recipient(
+            got.customer.country,
+            got.customer.subdivision,
+            zones_of(got.customer),
+            facts.entry.status,
+            facts.entry.since,
+            got.customer.attributes,
+            got.company.sector,
+        )
+        index = got.history if history is None else ContactIndex(history)
+        legal = LegalContext(question, recipient, index, self._holidays, got.apply_review)
+        wanted = tuple(rule.registry for rule in registry_rules(got.pack, legal))
+        findings = self._registry(question, wanted)
+        return CheckInputs(legal, got.pack, got.company, facts, findings, got.opt_outs)
+
+    def _consent(self, question: Question) -> ConsentFacts:
+        key = (question.channel, question.purpose)
+        found = self._facts.get(key)
+        if found is None:
+            got = self.loaded
+            unknown = None if got.pack is not None else got.company.unknown_consent_allowed
+            found = consent_facts(
+                self._store,
+                got.customer,
+                got.events,
+                question.channel,
+                question.purpose,
+                question.at,
+                unknown,
+            )
+            self._facts[key] = found
+        return found
+
+    def _registry(
+        self, question: Question, wanted: tuple[str, ...]
+    ) -> dict[str, list[FindingLike]]:
+        if not wanted:
+            return {}
+        key = (question.channel, wanted)
+        found = self._findings.get(key)
+        if found is None:
+            phones = self.loaded.customer.phones
+            found = {
+                registry: [
+                    self._registries.find(registry, phone, question.channel, question.at)
+                    for phone in phones
+                ]
+                for registry in dict.fromkeys(wanted)
+            }
+            self._findings[key] = found
+        return found
