@@ -168,7 +168,8 @@ def main() -> None:
     started = time.perf_counter()
     engine, ids = build(args.customers, args.contacts, args.seed)
     print(
-        f"built {len(ids)} customers × {args.contacts} contacts in {time.perf_counter() - started:.1f} s"
+        f"built {len(ids)} customers × {args.contacts} contacts "
+        f"in {time.perf_counter() - started:.1f} s"
     )
     rng = random.Random(args.seed + 1)
     asks = [

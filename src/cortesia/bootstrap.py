@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cortesia.adapters.memory import MemoryStore, SystemClock
 from cortesia.config import Settings
+from cortesia.engine.company_policy import FileCompanyPolicy
 from cortesia.engine.hub import Engine
 from cortesia.engine.options import EngineOptions
 from cortesia.engine.ports import Clock, DncRegistries, Store
@@ -77,10 +78,13 @@ def build_engine(
 ) -> Engine:
     """An engine over the workspace the settings name."""
     dnc = registries if registries is not None else open_registries(settings)
+    policy_file = settings.resolved_company_policy()
     return Engine(
         store if store is not None else open_store(settings),
         clock if clock is not None else SystemClock(),
         engine_options(settings),
         registries=dnc,
         dnc=dnc,
+        company=FileCompanyPolicy(policy_file) if policy_file is not None else None,
+        apply_review=settings.apply_needs_review,
     )

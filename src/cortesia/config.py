@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1024, description="largest request body the API reads"
     )
+    company_policy_file: Path | None = Field(
+        default=None,
+        description="company contact policy (TOML); default <workspace>/company-policy.toml",
+    )
+    apply_needs_review: bool = Field(
+        default=False, description="also apply pack rules below high confidence (counsel reviewed)"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -42,6 +49,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.workspace_dir / 'cortesia.db'}"
+
+    def resolved_company_policy(self) -> Path | None:
+        """The company policy file to apply, if any."""
+        if self.company_policy_file is not None:
+            return self.company_policy_file
+        default = self.workspace_dir / "company-policy.toml"
+        return default if default.is_file() else None
 
     @field_validator("public_base_url")
     @classmethod

@@ -148,9 +148,14 @@ def test_marketing_e_mail_and_sms_need_consent() -> None:
 def test_the_soft_opt_in_covers_an_active_customer_for_its_own_product_only() -> None:
     engine, _ = _gb_engine()
     add_customer(
-        engine, "olivia", "GB", phone=PHONE, email="o@example.co.uk", contract_active=True,
+        engine,
+        "olivia",
+        "GB",
+        phone=PHONE,
+        email="o@example.co.uk",
+        contract_active=True,
         contract_product="broadband",
-    )  # fmt: skip
+    )
     own = engine.policy.check("olivia", Channel.EMAIL, "marketing", action=BROADBAND)
     assert own.allowed, own.denials()
     other = ActionRef(action_group="mobile")
@@ -163,9 +168,14 @@ def test_the_soft_opt_in_lasts_24_months_after_the_last_purchase() -> None:
     engine, _ = _gb_engine()
     for bought, allowed in ((date(2024, 12, 24), True), (date(2024, 11, 23), False)):
         add_customer(
-            engine, "olivia", "GB", phone=PHONE, email="o@example.co.uk",
-            contract_product="broadband", last_purchase_on=bought,
-        )  # fmt: skip
+            engine,
+            "olivia",
+            "GB",
+            phone=PHONE,
+            email="o@example.co.uk",
+            contract_product="broadband",
+            last_purchase_on=bought,
+        )
         verdict = engine.policy.check("olivia", Channel.SMS, "marketing", action=BROADBAND)
         assert verdict.allowed is allowed, (bought, verdict.denials())
 

@@ -19,20 +19,31 @@ from cortesia.cli.output import emit_json, say, table
 from cortesia.domain.vocabulary import ConsentStatus, parse_channel, parse_purpose
 from cortesia.engine.instants import iso, parse_instant, parse_wall_instant
 from cortesia.engine.policy import ActionRef
-from cortesia.engine.policy_views import pack_view, reservation_view, verdict_view
+from cortesia.engine.policy_views import (
+    company_view,
+    pack_view,
+    reservation_view,
+    verdict_view,
+)
 from cortesia.errors import ValidationError
 
 CustomerOption = Annotated[str, typer.Option("--customer", metavar="CUSTOMER", help="Customer id.")]
-ActionOption = Annotated[str | None, typer.Option("--action", help="Action id.")]
+ActionOption = Annotated[str | None, typer.Option("--action", metavar="ACTION", help="Action id.")]
 GroupOption = Annotated[
-    str | None, typer.Option("--action-group", help="Action group, e.g. sales/data_packs.")
+    str | None,
+    typer.Option("--action-group", metavar="GROUP", help="Action group, e.g. sales/data_packs."),
 ]
 CategoryOption = Annotated[
-    str | None, typer.Option("--category", help="Action category, e.g. sales or service.")
+    str | None,
+    typer.Option("--category", metavar="CATEGORY", help="Action category, e.g. sales or service."),
 ]
 SubjectOption = Annotated[
     str | None,
-    typer.Option("--subject", help="Subject matter (default: the action group, else purpose)."),
+    typer.Option(
+        "--subject",
+        metavar="SUBJECT",
+        help="Subject matter (default: the action group, else purpose).",
+    ),
 ]
 InboundOption = Annotated[
     bool, typer.Option("--inbound", help="The customer started this contact (inbound).")
@@ -41,18 +52,27 @@ ReserveOption = Annotated[
     bool,
     typer.Option("--reserve", help="When allowed, hold the slot until confirmed or expired."),
 ]
-CountryOption = Annotated[str, typer.Option("--country", help="ISO 3166-1 country, e.g. CO.")]
+CountryOption = Annotated[
+    str, typer.Option("--country", metavar="COUNTRY", help="ISO 3166-1 country, e.g. CO.")
+]
 SubdivisionOption = Annotated[
-    str | None, typer.Option("--subdivision", help="ISO 3166-2 subdivision, e.g. US-FL.")
+    str | None,
+    typer.Option(
+        "--subdivision", metavar="SUBDIVISION", help="ISO 3166-2 subdivision, e.g. US-FL."
+    ),
 ]
 ZoneOption = Annotated[
     str | None,
-    typer.Option("--time-zone", help="IANA zone of the person (default: from the place)."),
+    typer.Option(
+        "--time-zone", metavar="ZONE", help="IANA zone of the person (default: from the place)."
+    ),
 ]
 ConsentOption = Annotated[
     str,
     typer.Option(
-        "--consent", help=f"What the person told us: {one_of(ConsentStatus)} (default unknown)."
+        "--consent",
+        metavar="STATUS",
+        help=f"What the person told us: {one_of(ConsentStatus)} (default unknown).",
     ),
 ]
 WhenOption = Annotated[
@@ -94,7 +114,9 @@ def check(
     reserve: ReserveOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """May we contact this customer on this channel for this purpose (now, or --at)?"""
+    """May we contact them? Every reason, with the law.
+
+    Checks one customer, channel and purpose, now or --at; --reserve holds the slot."""
     moment = parse_instant(at, "at") if at else None
     ref = ActionRef(action, action_group, category, subject)
     chan, aim = parse_channel(channel), parse_purpose(purpose)
@@ -210,9 +232,22 @@ def packs(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
 
 
+def company(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Show the company contact policy in force (its version and file digest)."""
+    with engine_of(ctx) as engine:
+        view = company_view(engine.policy.company())
+    if as_json:
+        emit_json(view)
+        return
+    say(f"{view['name']} version {view['version']} ({view['digest'] or 'built in'})", "bold")
+    for key in ("caps", "cool_offs", "windows"):
+        for item in view[key]:
+            say(f"  {key[:-1]} {item['id']}: {item}")
+
+
 def build() -> typer.Typer:
     """The ``policy`` command group."""
     return command_group(
-        "Ask whether a contact is allowed, and read the jurisdiction packs.",
-        {"check": check, "legal": legal, "pack": pack, "packs": packs},
+        "Ask if a contact is allowed, and why.",
+        {"check": check, "legal": legal, "pack": pack, "packs": packs, "company": company},
     )

@@ -39,6 +39,7 @@ class Engine:
         packs: JurisdictionPacks | None = None,
         company: CompanyPolicySource | None = None,
         dnc: DncRegistries | None = None,
+        apply_review: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -53,8 +54,9 @@ class Engine:
             store,
             clock,
             packs if packs is not None else PackLibrary(),
-            registries if registries is not None else NoRegistries(),
+            registries or dnc or NoRegistries(),
             company if company is not None else StaticCompanyPolicy(),
+            apply_review=apply_review,
         )
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:

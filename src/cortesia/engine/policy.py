@@ -102,6 +102,10 @@ class PolicyService:
             raise NotFoundError("jurisdiction pack", country)
         return found
 
+    def company(self) -> CompanyPolicy:
+        """The company policy in force."""
+        return self._company.current()
+
     def countries(self) -> list[str]:
         """Countries with a pack of their own."""
         return self._packs.countries()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cortesia.domain.policy.company import CompanyPolicy
 from cortesia.domain.policy.pack import (
     ConsentRule,
     FrequencyRule,
@@ -129,4 +130,49 @@ def pack_view(pack: Pack) -> dict[str, Any]:
         "holiday_country": pack.holiday_country,
         "sources": pack.sources,
         "rules": [rule_view(r) for r in pack.rules],
+    }
+
+
+def company_view(policy: CompanyPolicy) -> dict[str, Any]:
+    """The company policy in force, with its version and file digest."""
+    return {
+        "name": policy.name,
+        "version": policy.version,
+        "digest": policy.digest,
+        "sector": policy.sector,
+        "unknown_consent": "allow" if policy.unknown_consent_allowed else "deny",
+        "apply_needs_review": policy.apply_needs_review,
+        "reservation_minutes": policy.reservation_minutes,
+        "caps": [
+            {
+                "id": cap.rule_id,
+                "limit": cap.spec.limit,
+                "max_channels": cap.spec.max_channels,
+                "window": cap.spec.window.describe(),
+                "channels": sorted(c.value for c in cap.spec.channels),
+                "purposes": sorted(cap.spec.purposes),
+                "action_groups": sorted(cap.spec.action_groups),
+                "categories": sorted(cap.spec.categories),
+                "when": None if cap.when is None else cap.when.describe(),
+            }
+            for cap in policy.caps
+        ],
+        "cool_offs": [
+            {
+                "id": c.rule_id,
+                "after": c.after.value,
+                "hours": c.duration.total_seconds() / 3600,
+                "same": c.same.value,
+            }
+            for c in policy.cool_offs
+        ],
+        "windows": [
+            {
+                "id": w.rule_id,
+                "hours": w.hours.describe(),
+                "action_groups": sorted(w.action_groups),
+                "categories": sorted(w.categories),
+            }
+            for w in policy.windows
+        ],
     }

@@ -125,7 +125,11 @@ def read_ftc_changes(path: Path, progress: Progress = no_progress) -> ParsedSour
     """The adds and deletes of an FTC change list (plain text or zip)."""
     records: list[Record] = []
     for name, stream, _ in members(path):
-        records.extend(read_records(io.TextIOWrapper(stream, "latin-1", newline=None), name))
+        text = io.TextIOWrapper(stream, "latin-1", newline=None)
+        try:
+            records.extend(read_records(text, name))
+        finally:
+            text.detach()  # the stream is closed by its owner, not by the wrapper
     keys = np.fromiter((r.key for r in records), np.int64, len(records))
     added = np.fromiter((r.added for r in records), bool, len(records))
     days = np.fromiter((r.day for r in records), np.uint16, len(records))

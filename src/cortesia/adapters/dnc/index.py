@@ -149,6 +149,8 @@ class KeyIndex:
         at_highs, at_starts, at_lows, at_days, _ = layout.sections(numbers, bool(flags & HAS_DAYS))
         view = memoryview(self._map)
         self.size, self.layout = int(numbers), layout
+        # The layout again as plain attributes: single lookups read them on every call.
+        self._bits, self._dense, self._base, self._count = bits, layout.dense, base, buckets
         self._lifts = tuple(1 << k for k in reversed(range(int(largest).bit_length())))
         self._mask = (1 << bits) - 1
         self._highs: NDArray[np.int64] = np.frombuffer(
@@ -177,15 +179,14 @@ class KeyIndex:
 
     def position(self, key: int) -> int:
         """Where ``key`` is in the index, or -1 when it is not listed."""
-        layout = self.layout
-        high = key >> layout.bits
-        if layout.dense:
-            bucket = high - layout.base
-            if bucket < 0 or bucket >= layout.buckets:
+        high = key >> self._bits
+        if self._dense:
+            bucket = high - self._base
+            if bucket < 0 or bucket >= self._count:
                 return -1
         else:
             bucket = bisect_left(self._high_view, high)
-            if bucket == layout.buckets or self._high_view[bucket] != high:
+            if bucket == self._count or self._high_view[bucket] != high:
                 return -1
         end = self._start_view[bucket + 1]
         low = key & self._mask

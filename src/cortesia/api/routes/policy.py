@@ -11,7 +11,12 @@ from cortesia.api.policy_schemas import LegalCheckIn, PolicyCheckIn
 from cortesia.domain.vocabulary import ConsentStatus, parse_channel, parse_purpose
 from cortesia.engine.instants import iso, parse_instant, parse_wall_instant
 from cortesia.engine.policy import ActionRef
-from cortesia.engine.policy_views import pack_view, reservation_view, verdict_view
+from cortesia.engine.policy_views import (
+    company_view,
+    pack_view,
+    reservation_view,
+    verdict_view,
+)
 
 router = APIRouter(tags=["policy"])
 Country = Annotated[str, Path(min_length=2, max_length=2, examples=["CO"])]
@@ -77,3 +82,8 @@ def packs(engine: EngineDep, _: Decide) -> dict[str, Any]:
 @router.get("/v1/policy/packs/{country}", summary="One country's pack, with citations")
 def pack(country: Country, engine: EngineDep, _: Decide) -> dict[str, Any]:
     return pack_view(engine.policy.pack(country))
+
+
+@router.get("/v1/policy/company", summary="The company contact policy in force")
+def company(engine: EngineDep, _: Decide) -> dict[str, Any]:
+    return company_view(engine.policy.company())

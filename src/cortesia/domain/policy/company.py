@@ -100,6 +100,8 @@ class CompanyPolicy:
     """A version of the company policy."""
 
     name: str
+    version: str = "default"
+    digest: str | None = None
     sector: str | None = None
     unknown_consent_allowed: bool = False
     apply_needs_review: bool = False

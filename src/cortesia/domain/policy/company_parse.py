@@ -24,7 +24,7 @@ from cortesia.domain.vocabulary import Channel
 from cortesia.errors import ValidationError
 
 _HEAD = frozenset(
-    {"name", "sector", "unknown_consent", "apply_needs_review", "reservation_minutes"}
+    {"name", "version", "sector", "unknown_consent", "apply_needs_review", "reservation_minutes"}
 )
 _SCOPE = frozenset({"id", "channels", "purposes", "action_groups", "categories"})
 _CAP = _SCOPE | {"limit", "max_channels", "window", "per_channel", "per_subject", "when"}
@@ -127,6 +127,7 @@ def parse_company_policy(document: f.Table, where: str = "policy") -> CompanyPol
         raise ValidationError(f"{where}.policy.reservation_minutes", minutes, "must be 1..1440")
     return CompanyPolicy(
         name=f.text(head, "name", f"{where}.policy", "company policy"),
+        version=f.text(head, "version", f"{where}.policy", "unversioned"),
         sector=f.optional_text(head, "sector", f"{where}.policy"),
         unknown_consent_allowed=f.choice(
             head, "unknown_consent", f"{where}.policy", {"allow": True, "deny": False}, "deny"
