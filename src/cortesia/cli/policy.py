@@ -114,9 +114,11 @@ def check(
     reserve: ReserveOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """May we contact them? Every reason, with the law.
+    """Is a contact allowed? Every reason.
 
-    Checks one customer, channel and purpose, now or --at; --reserve holds the slot."""
+    Checks one customer, channel and purpose, now or --at, against consent, registries,
+    the country's pack and the company policy; --reserve holds the slot when allowed.
+    """
     moment = parse_instant(at, "at") if at else None
     ref = ActionRef(action, action_group, category, subject)
     chan, aim = parse_channel(channel), parse_purpose(purpose)
@@ -144,7 +146,11 @@ def legal(
     consent: ConsentOption = "unknown",
     as_json: JsonOption = False,
 ) -> None:
-    """The bare legal check for a place and time, without a customer."""
+    """The law of a place at a local time.
+
+    The bare legal check, without a customer: --at carries the offset of the local time
+    meant; --consent says what the person told us.
+    """
     moment = parse_wall_instant(at, "at")
     status = {s.value: s for s in ConsentStatus}.get(consent.strip().lower())
     if status is None:
@@ -164,7 +170,10 @@ def legal(
 
 
 def pack(ctx: typer.Context, country: CountryArg, as_json: JsonOption = False) -> None:
-    """Print a country's jurisdiction pack: rules, values, citations and review flags."""
+    """Print a country's pack, with citations.
+
+    Every rule with its values, citation, confidence and review flag.
+    """
     with engine_of(ctx) as engine:
         view = pack_view(engine.policy.pack(country))
     if as_json:
@@ -233,7 +242,10 @@ def packs(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 def company(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Show the company contact policy in force (its version and file digest)."""
+    """Show the company policy in force.
+
+    With its version and the SHA-256 of its file.
+    """
     with engine_of(ctx) as engine:
         view = company_view(engine.policy.company())
     if as_json:
