@@ -6,8 +6,8 @@ import json
 import multiprocessing
 import os
 from collections.abc import Iterator
-from multiprocessing.synchronize import Event
 from datetime import UTC, date, datetime
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 

@@ -44,13 +44,7 @@ def applicable(pack: Pack, ctx: LegalContext) -> Iterator[GatingRule]:
     """Gating rules of the pack that cover this question and are in force that local day."""
     q, r = ctx.question, ctx.recipient
     today = q.at.astimezone(r.zone).date()
-    for rule in pack.rules:
-        if (
-            isinstance(rule, HoursRule | ConsentRule | FrequencyRule | RegistryRule)
-            and rule.scope.covers(q.channel, q.purpose, r.subdivision, r.sector)
-            and rule.meta.in_force(today)
-        ):
-            yield rule
+    yield from pack.applicable(q.channel, q.purpose, r.subdivision, r.sector, today)
 
 
 def legal_reasons(pack: Pack, ctx: LegalContext) -> list[Reason]:

@@ -18,11 +18,13 @@ Rule kinds:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from cortesia.domain.policy.hours import WeeklyHours
 from cortesia.domain.policy.rules import Exemption, RuleMeta, Scope
 from cortesia.domain.policy.windows import Window
+from cortesia.domain.vocabulary import Channel
 
 
 class Counting(StrEnum):
@@ -102,6 +104,29 @@ class Pack:
     holiday_country: str
     sources: str
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    # Gating rules per (channel, purpose, subdivision, sector, day), filled as questions come.
+    _applicable: dict[tuple[object, ...], tuple[GatingRule, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def applicable(
+        self, channel: Channel, purpose: str, subdivision: str | None, sector: str | None, day: date
+    ) -> tuple[GatingRule, ...]:
+        """Gating rules that cover this contact and are in force on the local ``day``."""
+        key = (channel, purpose, subdivision, sector, day)
+        found = self._applicable.get(key)
+        if found is None:
+            found = tuple(
+                rule
+                for rule in self.rules
+                if not isinstance(rule, NoticeRule)
+                and rule.scope.covers(channel, purpose, subdivision, sector)
+                and rule.meta.in_force(day)
+            )
+            if len(self._applicable) > 4096:
+                self._applicable.clear()
+            self._applicable[key] = found
+        return found
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.meta.rule_id == rule_id), None)
