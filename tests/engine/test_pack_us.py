@@ -178,7 +178,7 @@ def test_florida_refuses_eight_pm_and_allows_a_minute_before() -> None:
     assert _legal("2026-11-24T19:59:00-05:00", "US-FL", NEW_YORK).allowed
 
 
-def test_a_fourth_call_on_one_subject_within_24_hours_is_refused_whatever_number_it_comes_from() -> (
+def test_a_fourth_call_on_one_subject_in_24_hours_is_refused_whatever_number_it_comes_from() -> (
     None
 ):
     engine = _dnc_engine()
