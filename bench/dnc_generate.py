@@ -50,7 +50,8 @@ def generate(path: Path, numbers: int, seed: int) -> None:
             out.write(lines_for(values))
             written += values.size
     took = time.perf_counter() - began
-    print(f"wrote {written:,} numbers to {path} ({path.stat().st_size / 1e9:.2f} GB) in {took:.0f} s")
+    size = path.stat().st_size / 1e9
+    print(f"wrote {written:,} numbers to {path} ({size:.2f} GB) in {took:.0f} s")
 
 
 def main() -> None:

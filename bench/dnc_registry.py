@@ -98,7 +98,7 @@ def run_lookup(source: Path, root: Path, seed: int) -> dict[str, object]:
     rng.shuffle(queries)
     numbers = [f"+{k}" for k in queries.tolist()]
     registries.find("us-dnc", numbers[0], None, AT)
-    index: KeyIndex = registries._index(next((root / "us-dnc").glob("v*/all.idx")))  # noqa: SLF001
+    index: KeyIndex = registries._index(next((root / "us-dnc").glob("v*/all.idx")))
     figures["layout"] = str(index.layout)
     figures["first_batch_s"] = round(_timed(lambda: index.lookup_many(queries)), 2)
     figures["rss_after_first_batch_mb"] = round(memory()["VmRSS"])

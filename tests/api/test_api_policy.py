@@ -19,7 +19,7 @@ def test_a_check_answers_allowed_and_every_reason_with_layer_rule_and_citation(
     answer = client.post("/v1/policy/check", json=body, headers=_decide(memory_engine))
     assert answer.status_code == 200, answer.text
     view = answer.json()
-    assert view["allowed"] is False  # Spain has no pack here yet: unknown consent is denied
+    assert view["allowed"] is False  # Spanish e-mail marketing needs consent (LSSI 21)
     assert {"layer", "rule", "allowed", "detail", "citation"} <= set(view["reasons"][0])
     assert view["customer"] == "C1" and view["channel"] == "email"
 

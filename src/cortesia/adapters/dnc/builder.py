@@ -40,7 +40,9 @@ def distinct(keys: Keys, days: Days | None = None) -> tuple[Keys, Days | None]:
     """
     if days is None:
         keys.sort()
-        return keys[_firsts(keys)], None
+        first = _firsts(keys)
+        # Registry files rarely repeat a number: then the sorted array is the answer, no copy.
+        return (keys if first.all() else keys[first]), None
     # Unknown days (0) sort after every known day so the earliest known one comes first.
     ranked = np.where(days == 0, _UNKNOWN_LAST, days)
     order = np.lexsort((ranked, keys))
