@@ -106,7 +106,7 @@ def test_a_festivo_moved_to_monday_is_closed_all_day() -> None:
     engine = policy_engine(NOW)
     verdict = _sms(engine, "2026-11-16T10:00:00-05:00")
     assert denied_by(verdict) == {"CO-4"}
-    assert "Independence of Cartagena" in verdict.denials()[0].detail
+    assert "public holiday" in verdict.denials()[0].detail
 
 
 # -- art. 3: after direct contact (CO-6a, CO-6b; need review) ---------------------------------

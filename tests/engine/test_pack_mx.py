@@ -66,7 +66,7 @@ def test_every_mexican_rule_cites_its_law_and_states_the_research_confidence() -
         assert isinstance(rule.meta.confidence, Confidence)
     flagged = {r.meta.rule_id: r.meta.confidence for r in pack.rules if r.meta.needs_review}
     assert flagged == {
-        "MX-3": Confidence.MEDIUM,
+        "MX-4": Confidence.MEDIUM,
         "MX-5": Confidence.LOW,
         "MX-6": Confidence.MEDIUM,
         "MX-7": Confidence.UNVERIFIED,
@@ -77,9 +77,12 @@ def test_every_mexican_rule_cites_its_law_and_states_the_research_confidence() -
 def test_repep_and_reus_bind_different_sectors_with_their_own_delays() -> None:
     pack = PackLibrary().pack("MX")
     assert pack is not None
-    repep, reus = pack.rule("MX-3"), pack.rule("MX-6")
+    repep, reviewed, reus = pack.rule("MX-3"), pack.rule("MX-4"), pack.rule("MX-6")
     assert isinstance(repep, RegistryRule) and isinstance(reus, RegistryRule)
-    assert (repep.registry, repep.effect_delay_days) == ("mx-repep", 30)
+    assert isinstance(reviewed, RegistryRule)
+    # High confidence with a delay that holds under both readings; the reviewed one is tighter.
+    assert (repep.registry, repep.effect_delay_days) == ("mx-repep", 45)
+    assert (reviewed.registry, reviewed.effect_delay_days) == ("mx-repep", 30)
     assert (reus.registry, reus.effect_delay_days) == ("mx-reus", 45)
     assert "financial" not in repep.scope.sectors
     assert reus.scope.sectors == frozenset({"financial"})
@@ -93,11 +96,15 @@ def test_a_telecom_promo_call_on_day_29_after_inscription_passes_and_on_day_30_d
     service = _policy(_engine(registries), registries, "telecom")
     grace = service.check("luz", Channel.VOICE, "marketing", at=_on_day(29))
     assert grace.allowed, grace.denials()
-    assert rules(grace)["MX-3"] is True
+    assert rules(grace)["MX-4"] is True
     for day in (30, 31):
         late = service.check("luz", Channel.VOICE, "marketing", at=_on_day(day))
-        assert denied_by(late) == {"MX-3"}
+        assert denied_by(late) == {"MX-4"}
         assert "listed on mx-repep since 2026-10-26" in late.denials()[0].detail
+    assert denied_by(service.check("luz", Channel.VOICE, "marketing", at=_on_day(45))) == {
+        "MX-3",
+        "MX-4",
+    }
 
 
 def test_the_repep_delay_needs_review_and_is_reported_not_applied_by_default() -> None:
@@ -105,8 +112,10 @@ def test_the_repep_delay_needs_review_and_is_reported_not_applied_by_default() -
     service = _policy(_engine(registries), registries, "telecom", review=False)
     verdict = service.check("luz", Channel.SMS, "marketing", at=_on_day(31))
     assert verdict.allowed
-    flagged = next(r for r in verdict.reasons if r.rule == "MX-3")
+    flagged = next(r for r in verdict.reasons if r.rule == "MX-4")
     assert flagged.detail.startswith("not applied, needs counsel review (would deny:")
+    # The high-confidence rule binds without review once 45 days have passed.
+    assert denied_by(service.check("luz", Channel.SMS, "marketing", at=_on_day(45))) == {"MX-3"}
 
 
 def test_repep_binds_commerce_and_tourism_companies_too_and_texts_as_well_as_calls() -> None:
@@ -114,7 +123,7 @@ def test_repep_binds_commerce_and_tourism_companies_too_and_texts_as_well_as_cal
     engine = _engine(registries)
     for sector in ("commerce", "tourism"):
         service = _policy(engine, registries, sector)
-        assert denied_by(service.check("luz", Channel.SMS, "marketing", at=_on_day(31))) == {"MX-3"}
+        assert denied_by(service.check("luz", Channel.SMS, "marketing", at=_on_day(31))) == {"MX-4"}
 
 
 def test_repep_does_not_cover_email() -> None:
@@ -139,7 +148,7 @@ def test_a_repep_snapshot_older_than_30_days_cannot_show_the_number_is_free() ->
     registries = FakeRegistries()
     registries.snapshot("mx-repep", date(2026, 10, 24))
     service = _policy(_engine(registries), registries, "telecom")
-    assert denied_by(service.check("luz", Channel.VOICE, "marketing")) == {"MX-3"}
+    assert denied_by(service.check("luz", Channel.VOICE, "marketing")) == {"MX-3", "MX-4"}
 
 
 # -- REUS for financial institutions (MX-6) ---------------------------------------------------
@@ -181,11 +190,16 @@ def test_the_reus_does_not_bind_a_telecom_company() -> None:
 def test_a_consumer_who_asked_not_to_be_bothered_is_not_contacted_on_any_channel() -> None:
     engine = _engine(FakeRegistries())
     consent(engine, "luz", "all", "opt_out", NOW - timedelta(days=1))
-    for channel in (Channel.EMAIL, Channel.SMS):
-        assert denied_by(engine.policy.check("luz", channel, "marketing")) == {
-            "consent.opted_out",
-            "MX-2",
-        }
+    assert denied_by(engine.policy.check("luz", Channel.EMAIL, "marketing")) == {
+        "consent.opted_out",
+        "MX-2",
+    }
+    # A company that has not declared its sector is bound by the REPEP too; none is imported.
+    assert denied_by(engine.policy.check("luz", Channel.SMS, "marketing")) == {
+        "consent.opted_out",
+        "MX-2",
+        "MX-3",
+    }
 
 
 def test_mexico_sets_no_calling_hours_so_a_late_call_on_a_holiday_passes_the_law() -> None:
@@ -194,4 +208,4 @@ def test_mexico_sets_no_calling_hours_so_a_late_call_on_a_holiday_passes_the_law
     late = local("2026-11-16T23:00:00-06:00")  # Revolution Day, observed Monday
     verdict = service.legal("MX", Channel.VOICE, "marketing", late, time_zone="America/Mexico_City")
     assert verdict.allowed, verdict.denials()
-    assert set(rules(verdict)) == {"MX-2", "MX-3"}  # the law, and the REPEP to consult
+    assert set(rules(verdict)) == {"MX-2", "MX-3", "MX-4"}  # the law, and the REPEP to consult

@@ -315,7 +315,7 @@ def test_alabama_closes_sundays_and_its_own_state_holidays_under_review() -> Non
     memorial = _legal("2026-04-27T10:00:00-05:00", "US-AL", CHICAGO, review=True)
     assert denied_by(sunday) == {"US-AL-1"}
     assert denied_by(memorial) == {"US-AL-1"}
-    assert "Confederate Memorial Day" in memorial.denials()[0].detail
+    assert "public holiday" in memorial.denials()[0].detail  # a Monday
     assert _legal("2026-04-27T10:00:00-05:00", "US-FL", CHICAGO, review=True).allowed
 
 
@@ -323,6 +323,6 @@ def test_louisiana_closes_mardi_gras_under_review_while_texas_calls_on() -> None
     mardi_gras = "2026-02-17T10:00:00-06:00"
     verdict = _legal(mardi_gras, "US-LA", CHICAGO, review=True)
     assert denied_by(verdict) == {"US-LA-1"}
-    assert "Mardi Gras" in verdict.denials()[0].detail
+    assert "public holiday" in verdict.denials()[0].detail  # a Tuesday
     assert _legal(mardi_gras, "US-TX", CHICAGO, review=True).allowed
     assert _legal(mardi_gras, "US-LA", CHICAGO).allowed  # not applied without review

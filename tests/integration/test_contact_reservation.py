@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from tests.integration.contact_workers import HOLD, T0, at_most, draft
 
-from cortesia.domain.contacts import ContactStatus, Outcome
+from cortesia.domain.contacts import Contact, ContactStatus, Outcome
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.ports import Store
 from cortesia.errors import ConflictError, NotFoundError, ValidationError
@@ -16,7 +16,8 @@ from cortesia.errors import ConflictError, NotFoundError, ValidationError
 DAY = timedelta(days=1)
 
 
-def sent(customer: str = "C1", minutes: float = 0, **changes: object):  # type: ignore[no-untyped-def]
+def sent(customer: str = "C1", minutes: float = 0, **changes: object) -> Contact:
+    """A contact already made, ``minutes`` after T0."""
     return replace(draft(customer, minutes, **changes), status=ContactStatus.SENT, expires_at=None)
 
 

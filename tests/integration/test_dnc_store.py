@@ -17,7 +17,7 @@ from cortesia.adapters.dnc import FileRegistries, MemoryRegistries, store
 from cortesia.adapters.dnc.manifest import MANIFEST
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.ports import DncRegistries
-from cortesia.errors import BatchValidationError
+from cortesia.errors import BatchValidationError, ValidationError
 
 SPAWN = multiprocessing.get_context("spawn")
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +206,12 @@ def test_processes_reading_during_an_import_see_one_whole_version_or_the_next(
         assert summary["seen"]["1"] >= 1 and summary["seen"]["2"] >= 200
         assert set(summary["seen"]) == {"1", "2"}
     assert os.listdir(root / "us-dnc").count("v2") == 1
+
+
+def test_both_adapters_refuse_bad_registry_ids_and_numbers(registries: DncRegistries) -> None:
+    with pytest.raises(ValidationError):
+        registries.find("../../etc", A, None, AT)
+    with pytest.raises(ValidationError):
+        registries.find("us-dnc", "2025551234", None, AT)
+    with pytest.raises(ValidationError, match=r"number\[1\]"):
+        registries.mark("us-dnc", [A, "+1 202 555 1234"], None, AT)

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cortesia.adapters.dnc.builder import apply_changes, count_union, distinct
-from cortesia.adapters.dnc.index import KeyIndex, choose_layout, write_index
+from cortesia.adapters.dnc.index import KeyIndex
+from cortesia.adapters.dnc.index_layout import choose_layout, write_index
 from cortesia.errors import StoreError
 
 US = 12_025_550_000
@@ -38,9 +39,11 @@ def test_index_answers_exactly_like_a_python_set(
     index = _index(tmp_path_factory.mktemp("index"), sorted(listed))
     asked = [*listed, *others, *(k + 1 for k in listed), *(k - 1 for k in listed)]
     single = [index.position(k) >= 0 for k in asked]
+    compiled = index.lookup_function()
     batch = (index.positions(np.array(asked, np.int64)) >= 0).tolist()
     expected = [k in listed for k in asked]
     assert single == expected
+    assert [compiled(k) >= 0 for k in asked] == expected
     assert batch == expected
     assert index.keys().tolist() == sorted(listed)
 
@@ -67,6 +70,8 @@ def test_batch_and_single_lookups_agree_on_a_large_dense_list(tmp_path: Path) ->
 def test_added_days_are_kept_and_the_earliest_known_day_wins(tmp_path: Path) -> None:
     index = _index(tmp_path, [US + 1, US + 1, US + 2, US + 3], [20_500, 20_400, 0, 20_600])
     assert [index.lookup(US + k) for k in (1, 2, 3, 4)] == [20_400, 0, 20_600, -1]
+    compiled = index.lookup_function()
+    assert [compiled(US + k) for k in (1, 2, 3, 4)] == [20_400, 0, 20_600, -1]
     many = index.lookup_many(np.array([US + 1, US + 4, US + 2], np.int64))
     assert many.tolist() == [20_400, -1, 0]
 

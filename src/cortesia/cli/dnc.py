@@ -83,9 +83,9 @@ def import_(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import a registry file as the registry's next version.
+    """Import a registry file as a new version.
 
-    The whole file is checked first; a bad row refuses it and nothing is stored.
+    The file becomes the registry's next version, dated --as-of. The whole file is checked first; a bad row refuses it and nothing is stored.
     """
     with engine_of(ctx) as engine, _progress_bar(f"Reading {file.name}") as progress:
         task = progress.add_task(f"Reading {file.name}", total=None)
@@ -116,9 +116,10 @@ def check(
     channel: ChannelOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Say whether a number is listed in every registry (or the one named), and since when.
+    """Check a number against the registries.
 
-    Each answer comes from the snapshot in force at --at (now): the newest one dated on
+    Says whether the number is listed in every registry (or the one named), since when,
+    and which snapshot answered. Each answer comes from the snapshot in force at --at (now): the newest one dated on
     or before that day.
     """
     moment = None if at is None else parse_instant(at, "at")
@@ -156,9 +157,9 @@ def scrub(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Mark every number of a list: adds a dnc_<registry> column (true/false) per registry.
+    """Mark every number of a CSV list.
 
-    Numbers that cannot be read get empty marks and are reported.
+    Writes a copy with one column dnc_REGISTRY (true/false) per registry. Numbers that cannot be read get empty marks and are reported.
     """
     moment = None if at is None else parse_instant(at, "at")
     with engine_of(ctx) as engine:
@@ -192,7 +193,7 @@ def list_(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the imported versions of every registry."""
+    """List the imported registry versions."""
     with engine_of(ctx) as engine:
         views = [version_view(v) for v in engine.dnc.versions(registry)]
     if as_json:
@@ -207,6 +208,6 @@ def list_(
 def build() -> typer.Typer:
     """The ``dnc`` command group."""
     return command_group(
-        "Do-not-call registries: import snapshots, check numbers, scrub lists.",
+        "Do-not-call registries.\n\nImport registry snapshots, check numbers, scrub lists.",
         {"import": import_, "check": check, "scrub": scrub, "list": list_},
     )

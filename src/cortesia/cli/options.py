@@ -13,6 +13,7 @@ from cortesia.domain.access import Scope
 from cortesia.domain.consent import LAWFUL_BASES
 from cortesia.domain.vocabulary import (
     ALL_PURPOSES,
+    COLLECTIONS,
     MARKETING,
     PROFILING,
     SERVICE,
@@ -34,7 +35,7 @@ def one_of(values: Iterable[str] | type[StrEnum]) -> str:
 # The help lists what the validators accept, taken from the same vocabularies.
 CHANNEL_HELP = f"Channel: {one_of(Channel)} (all = every channel)."
 PURPOSE_HELP = (
-    f"Purpose: {one_of((MARKETING, SERVICE, THIRD_PARTY, PROFILING, ALL_PURPOSES))} "
+    f"Purpose: {one_of((MARKETING, SERVICE, THIRD_PARTY, PROFILING, COLLECTIONS, ALL_PURPOSES))} "
     "or a marketing topic in snake_case."
 )
 # An erasure also deletes data and suppresses contact points: `customers erase` does it.

@@ -61,8 +61,11 @@ MARKETING = "marketing"
 SERVICE = "service"
 THIRD_PARTY = "third_party"
 PROFILING = "profiling"
+COLLECTIONS = "collections"  # debt collection: its own laws, not marketing
 ALL_PURPOSES = "all"
-BUILT_IN_PURPOSES = frozenset({MARKETING, SERVICE, THIRD_PARTY, PROFILING, ALL_PURPOSES})
+BUILT_IN_PURPOSES = frozenset(
+    {MARKETING, SERVICE, THIRD_PARTY, PROFILING, COLLECTIONS, ALL_PURPOSES}
+)
 
 _TOPIC = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 
@@ -116,7 +119,7 @@ def parse_purpose(value: str, field: str = "purpose") -> str:
     raise ValidationError(
         field,
         value,
-        "purpose must be marketing, service, third_party, profiling, all "
+        "purpose must be marketing, service, third_party, profiling, collections, all "
         "or a topic in snake_case (2-63 characters)",
     )
 

@@ -6,8 +6,8 @@ The contact policy decides *whether* a contact may be made; this service keeps
 1. ``reserve(draft, since, judge)`` locks the customer, shows the judge the counting
    contacts since ``since`` and, when allowed, stores the draft as a reservation that
    lapses ``hold`` after the later of now and its planned instant.
-2. The channel sends and the caller ``confirm``\\s (or ``release``\\s when it called the
-   contact off). A reservation not confirmed in time stops counting by itself;
+2. The channel sends and the caller confirms (``confirm``), or calls the contact off
+   (``release``). A reservation not confirmed in time stops counting by itself;
    ``release_expired`` marks such reservations released (housekeeping).
 3. ``outcome`` records what came of it; ``record`` imports contacts made elsewhere.
 """

@@ -38,7 +38,8 @@ class HolidayBook:
     def _load(self, country: str, subdivision: str | None, year: int) -> dict[date, str]:
         region = subdivision.split("-", 1)[1] if subdivision and "-" in subdivision else None
         try:
-            found = holidays.country_holidays(country, subdiv=region, years=year)
+            # Names in English whatever the machine's language, so reasons read the same.
+            found = holidays.country_holidays(country, subdiv=region, years=year, language="en_US")
         except NotImplementedError:
             if region is None:
                 raise ValidationError("country", country, "no holiday calendar for it") from None

@@ -85,6 +85,7 @@ class PolicyService:
         packs: JurisdictionPacks,
         registries: RegistryLookup,
         company: CompanyPolicySource,
+        *,
         holidays: HolidayBook | None = None,
         apply_review: bool = False,
     ) -> None:

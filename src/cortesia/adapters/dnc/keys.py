@@ -31,10 +31,14 @@ _POWERS_OF_TEN = 10 ** np.arange(1, 19, dtype=np.int64)
 
 def e164_key(number: str, field: str = "number") -> int:
     """The key of an E.164 number; anything else is refused naming ``field``."""
-    if 8 <= len(number) <= 16 and number[0] == "+" and number[1] != "0":
-        digits = number[1:]
-        if digits.isdigit() and digits.isascii():
-            return int(digits)
+    if (
+        number.isascii()
+        and number[1:].isdigit()
+        and number[:1] == "+"
+        and 8 <= len(number) <= 16
+        and number[1] != "0"
+    ):
+        return int(number)
     raise ValidationError(field, number, E164_HELP)
 
 

@@ -41,6 +41,10 @@ class DictList:
     def lookup(self, key: int) -> int:
         return self.days.get(key, -1)
 
+    def lookup_function(self) -> Callable[[int], int]:
+        get = self.days.get
+        return lambda key: get(key, -1)
+
     def lookup_many(self, keys: NDArray[np.int64]) -> NDArray[np.int32]:
         get = self.days.get
         return np.fromiter((get(k, -1) for k in keys.tolist()), np.int32, keys.size)
@@ -66,7 +70,10 @@ class MemoryRegistries(RegistryReading):
         self._tables: dict[str, RegistryTable] = {}
 
     def _table(self, registry: str) -> RegistryTable | None:
-        return self._tables.get(registry)
+        table = self._tables.get(registry)
+        if table is None:
+            parse_registry_id(registry)  # an unknown id is refused, as by the file store
+        return table
 
     def _registry_ids(self) -> list[str]:
         return sorted(self._tables)

@@ -35,6 +35,10 @@ class ListReader(Protocol):
 
     def lookup_many(self, keys: NDArray[np.int64]) -> NDArray[np.int32]: ...
 
+    def lookup_function(self) -> Callable[[int], int]:
+        """``lookup`` as a plain function (bound once, called on every single lookup)."""
+        ...
+
 
 def _slot_setters() -> tuple[Callable[[object, object], None], ...]:
     return tuple(RegistryFinding.__dict__[f.name].__set__ for f in fields(RegistryFinding))
@@ -87,6 +91,7 @@ class Snapshot:
         self._opener = opener
         self._lists: Mapping[str, ListReader] | None = None
         self._by_channel: dict[Channel | None, tuple[ListReader, ...]] = {}
+        self._functions: dict[Channel | None, Callable[[int], int]] = {}
 
     def readers(self, channel: Channel | None) -> tuple[ListReader, ...]:
         """The lists that speak for ``channel``: its own and ``all`` (None or ALL: every list)."""
@@ -104,19 +109,28 @@ class Snapshot:
 
     def lookup(self, key: int, channel: Channel | None) -> int:
         """-1 when not listed for ``channel``, else the earliest known day (0 = not given)."""
-        readers = self._by_channel.get(channel)
-        if readers is None:
-            readers = self.readers(channel)
+        function = self._functions.get(channel)
+        if function is None:
+            function = self._functions[channel] = self._function(self.readers(channel))
+        return function(key)
+
+    @staticmethod
+    def _function(readers: tuple[ListReader, ...]) -> Callable[[int], int]:
         if len(readers) == 1:
-            return readers[0].lookup(key)
-        best = -1
-        for reader in readers:
-            day = reader.lookup(key)
-            if day > 0:
-                best = day if best <= 0 else min(best, day)
-            elif day == 0 and best < 0:
-                best = 0
-        return best
+            return readers[0].lookup_function()
+        functions = [reader.lookup_function() for reader in readers]
+
+        def earliest(key: int) -> int:
+            best = -1
+            for function in functions:
+                day = function(key)
+                if day > 0:
+                    best = day if best <= 0 else min(best, day)
+                elif day == 0 and best < 0:
+                    best = 0
+            return best
+
+        return earliest
 
     def lookup_many(self, keys: NDArray[np.int64], channel: Channel | None) -> NDArray[np.int32]:
         """:meth:`lookup` for many keys at once."""

@@ -29,7 +29,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from cortesia.adapters.dnc.builder import count_union
-from cortesia.adapters.dnc.index import KeyIndex, write_index
+from cortesia.adapters.dnc.index import KeyIndex
+from cortesia.adapters.dnc.index_layout import write_index
 from cortesia.adapters.dnc.manifest import MANIFEST, Entry, fsync_dir, read_manifest, write_manifest
 from cortesia.adapters.dnc.parsed import ParsedSource
 from cortesia.adapters.dnc.reading import ListReader, RegistryReading, RegistryTable, Snapshot
@@ -43,7 +44,7 @@ from cortesia.errors import ValidationError
 class _Cached:
     table: RegistryTable | None
     identity: tuple[int, int, int] | None
-    checked: float
+    due: float  # monotonic instant of the next look at the manifest
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
@@ -90,7 +91,7 @@ class FileRegistries(RegistryReading):
 
     def _table(self, registry: str) -> RegistryTable | None:
         cached = self._cache.get(registry)
-        if cached is not None and time.monotonic() < cached.checked + self.refresh_seconds:
+        if cached is not None and time.monotonic() < cached.due:
             return cached.table
         return self._refresh(registry, cached)
 
@@ -103,7 +104,8 @@ class FileRegistries(RegistryReading):
                 table = cached.table
             else:
                 table = self._load(name, read_manifest(manifest)) if identity else None
-            self._cache[registry] = _Cached(table, identity, time.monotonic())
+            due = time.monotonic() + self.refresh_seconds
+            self._cache[registry] = _Cached(table, identity, due)
         return table
 
     def _load(self, name: str, entries: list[Entry]) -> RegistryTable:

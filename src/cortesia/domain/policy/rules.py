@@ -51,7 +51,8 @@ class RuleMeta:
 class Scope:
     """Which contacts a rule speaks for: channels, purposes, subdivisions and sectors.
 
-    Empty ``subdivisions`` means the whole country; empty ``sectors`` every sector.
+    Empty ``subdivisions`` means the whole country; empty ``sectors`` every sector. A company
+    whose sector is unknown is bound by every sector's rules.
 
     >>> scope = Scope(frozenset({Channel.VOICE}), frozenset({"marketing"}))
     >>> scope.covers(Channel.VOICE, "data_pack_offers", "US-FL", None)
@@ -74,7 +75,8 @@ class Scope:
             return False
         if self.subdivisions and subdivision not in self.subdivisions:
             return False
-        return not self.sectors or sector in self.sectors
+        # A company that has not said its sector is bound by every sector's rules.
+        return not self.sectors or sector is None or sector in self.sectors
 
     @property
     def all_purposes(self) -> bool:
