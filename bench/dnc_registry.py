@@ -13,6 +13,9 @@ million numbers (half listed, half random) through the index and through the por
 (``mark`` from E.164 text, ``find_many`` with findings); single ``find`` calls
 (median and p99 of each call timed alone); resident memory (VmRSS, VmHWM).
 Listed numbers are sampled by reading random lines of the FTC file (fixed 12-byte lines).
+Batch rates are given in wall time and in this process's CPU time: on a shared machine
+the second says what the code costs. ``--priority`` runs the step at nice -15 (root only),
+so that other jobs preempt the timed calls less often.
 """
 
 from __future__ import annotations
@@ -84,6 +87,17 @@ def _rate(work, size: int, repeat: int = 3) -> float:  # type: ignore[no-untyped
     return size / best
 
 
+def _cpu_rate(work, size: int, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    """Lookups per second of this process's CPU time: what the code costs, whatever else
+    the machine is running at the same time."""
+    took = []
+    for _ in range(repeat):
+        began = time.process_time()
+        work()
+        took.append(time.process_time() - began)
+    return size / min(took)
+
+
 def _timed(work) -> float:  # type: ignore[no-untyped-def]
     began = time.perf_counter()
     work()
@@ -107,6 +121,7 @@ def run_lookup(source: Path, root: Path, seed: int) -> dict[str, object]:
     listed = index.lookup_many(queries) >= 0
     figures["listed_share"] = round(float(listed.mean()), 3)
     figures["batch_index_per_s"] = round(_rate(lambda: index.lookup_many(queries), BATCH))
+    figures["batch_index_per_cpu_s"] = round(_cpu_rate(lambda: index.lookup_many(queries), BATCH))
     figures["batch_mark_per_s"] = round(
         _rate(lambda: registries.mark("us-dnc", numbers, None, AT), BATCH)
     )
@@ -130,9 +145,14 @@ def _single(registries: FileRegistries, numbers: list[str]) -> dict[str, float]:
         took.append(clock() - began)
     took.sort()
     overhead = statistics.median(_empty_timings(clock))
+    cpu = time.process_time()
+    for number in numbers:
+        find("us-dnc", number, None, AT)
+    cpu = time.process_time() - cpu
     return {
         "single_find_median_us": round(took[len(took) // 2] / 1000, 2),
         "single_find_p99_us": round(took[int(len(took) * 0.99)] / 1000, 2),
+        "single_find_mean_cpu_us": round(cpu / len(numbers) * 1e6, 2),
         "timer_overhead_us": round(overhead / 1000, 2),
     }
 
@@ -151,7 +171,12 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("--root", type=Path, default=Path("/tmp/dnc-bench"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--priority", action="store_true", help="run at nice -15 (root): fewer preemptions"
+    )
     arguments = parser.parse_args()
+    if arguments.priority:
+        os.nice(-15)
     if arguments.step == "import":
         figures = run_import(arguments.source, arguments.root)
     else:

@@ -148,3 +148,27 @@ def test_colombian_direct_contact_rules_need_review_and_are_reported_not_applied
     assert verdict.allowed
     flagged = {r.rule: r.detail for r in verdict.reasons if "needs counsel review" in r.detail}
     assert set(flagged) == {"CO-6a", "CO-6b"}
+
+
+def test_when_profile_and_phone_disagree_on_the_zone_the_window_must_hold_in_both() -> None:
+    registries = FakeRegistries()
+    registries.snapshot("au-dncr", date(2026, 11, 20))
+    engine = policy_engine(NOW, registries)
+    # The profile says Perth; the phone number is a Sydney landline.
+    add_customer(engine, "kim", "AU", phone="+61291234567", time_zone="Australia/Perth")
+    consent(engine, "kim", "voice", "opt_in", NOW - timedelta(days=1))
+    # 09:30 in Perth is 12:30 in Sydney: both inside Mon–Fri 09:00–20:00.
+    both = engine.policy.check(
+        "kim", Channel.VOICE, "marketing", at=local("2026-11-24T09:30:00+08:00")
+    )
+    assert both.allowed, both.denials()
+    # 08:30 in Perth is 11:30 in Sydney: Perth is outside.
+    perth = engine.policy.check(
+        "kim", Channel.VOICE, "marketing", at=local("2026-11-24T08:30:00+08:00")
+    )
+    assert "Australia/Perth" in next(r.detail for r in perth.denials())
+    # 18:30 in Perth is 21:30 in Sydney: Sydney is outside.
+    sydney = engine.policy.check(
+        "kim", Channel.VOICE, "marketing", at=local("2026-11-24T18:30:00+08:00")
+    )
+    assert "Australia/Sydney" in next(r.detail for r in sydney.denials())

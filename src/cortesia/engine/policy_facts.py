@@ -20,6 +20,7 @@ from cortesia.domain.registry import RegistryFinding
 from cortesia.domain.vocabulary import Channel, ConsentKind
 from cortesia.engine.erasure import suppression_salt
 from cortesia.engine.ports import Store
+from cortesia.engine.zones import prefix_zones
 
 PHONE_CHANNELS = frozenset({Channel.VOICE, Channel.SMS, Channel.WHATSAPP})
 # Calendar months reach 31 days back, and a customer's own monthly cap with them.
@@ -48,9 +49,18 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@lru_cache(maxsize=65536)
+def phone_zones(phone: str) -> tuple[str, ...]:
+    """The zones a phone number's prefix places it in, when that says something (1 or 2)."""
+    found = prefix_zones(phone.lstrip("+"))
+    return found if 0 < len(found) <= 2 else ()
+
+
 def zones_of(customer: Customer) -> tuple[ZoneInfo, ...]:
-    """The profile's zone first, then every other candidate zone."""
-    names = dict.fromkeys((customer.time_zone, *customer.time_zone_candidates))
+    """The profile's zone first, then every other candidate zone, then the zones of the
+    phone numbers: when the profile and the phone disagree, a window must hold in both."""
+    phones = [z for phone in customer.phones for z in phone_zones(phone)]
+    names = dict.fromkeys((customer.time_zone, *customer.time_zone_candidates, *phones))
     return tuple(zone(n) for n in names)
 
 
