@@ -107,3 +107,47 @@ def test_a_bad_instant_is_one_clear_line_and_a_failure(cli: Cli) -> None:
     )
     assert result.exit_code != 0
     assert "at" in result.output and "tomorrow" in result.output
+
+
+def test_contacts_recorded_count_against_a_reservation_and_show_in_the_history(
+    cli: Cli, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "customer_id,country,subdivision,time_zone,language,phone,email\n"
+        "Y,US,US-FL,America/New_York,en,+13055550123,y@example.com\n",
+        encoding="utf-8",
+    )
+    cli.ok("customers", "import", str(people))
+    for hour in ("13", "14", "15"):
+        cli.ok(
+            "contacts",
+            "record",
+            "--customer",
+            "Y",
+            "--channel",
+            "voice",
+            "--purpose",
+            "marketing",
+            "--at",
+            f"2026-03-03T{hour}:00:00+00:00",
+            "--action-group",
+            "sales/tv",
+        )
+    history = cli.json("contacts", "history", "Y")
+    assert len(history["contacts"]) == 3
+    view = cli.json(
+        "policy",
+        "check",
+        "--customer",
+        "Y",
+        "--channel",
+        "voice",
+        "--purpose",
+        "marketing",
+        "--action-group",
+        "sales/tv",
+        "--at",
+        "2026-03-03T16:00:00+00:00",
+    )
+    assert "US-FL-2" in [r["rule"] for r in view["reasons"] if not r["allowed"]]

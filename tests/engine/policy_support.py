@@ -16,7 +16,8 @@ from cortesia.engine.hub import Engine
 
 @dataclass
 class FakeRegistries:
-    """Registries by hand: ``listed[registry] = {number: listed_since or None}``, one snapshot each."""
+    """Registries by hand: ``listed[registry] = {number: listed_since or None}``; one
+    snapshot per registry."""
 
     snapshots: dict[str, date] = field(default_factory=dict)
     listed: dict[str, dict[str, date | None]] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.engine.policy_support import FakeRegistries, add_customer, consent, contacted, denied_by
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.contacts import Outcome
@@ -16,7 +17,6 @@ from cortesia.domain.vocabulary import Channel
 from cortesia.engine.hub import Engine
 from cortesia.engine.policy import ActionRef, StaticCompanyPolicy
 from cortesia.errors import ValidationError
-from tests.engine.policy_support import FakeRegistries, add_customer, consent, contacted, denied_by
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=UTC)  # Tuesday 10:00 in Bogotá
 

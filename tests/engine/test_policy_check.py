@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from cortesia.domain.contacts import Outcome
-from cortesia.domain.vocabulary import Channel, ConsentStatus
-from cortesia.engine.policy import ActionRef
 from tests.engine.policy_support import (
     FakeRegistries,
     add_customer,
@@ -17,6 +14,10 @@ from tests.engine.policy_support import (
     policy_engine,
     rules,
 )
+
+from cortesia.domain.contacts import Outcome
+from cortesia.domain.vocabulary import Channel, ConsentStatus
+from cortesia.engine.policy import ActionRef
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=UTC)  # Tuesday 10:00 in Bogotá and New York
 

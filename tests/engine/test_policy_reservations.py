@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.engine.policy_support import FakeRegistries, add_customer, consent
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.contacts import ContactStatus
@@ -15,7 +16,6 @@ from cortesia.domain.policy.company_parse import parse_company_policy
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.hub import Engine
 from cortesia.engine.policy import StaticCompanyPolicy
-from tests.engine.policy_support import FakeRegistries, add_customer, consent
 
 START = datetime(2026, 11, 23, 13, tzinfo=UTC)  # Monday 08:00 in Bogotá
 BOGOTA = ZoneInfo("America/Bogota")

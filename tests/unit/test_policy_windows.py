@@ -61,7 +61,7 @@ def test_a_rolling_window_counts_contacts_planned_after_the_new_one_too() -> Non
     later = [at + timedelta(hours=h) for h in (1, 2)]
     earlier = [at - timedelta(hours=23)]
     assert window.busiest(_ts(later + earlier), at, NY) == 2  # no 24 h window holds all three
-    assert window.busiest(_ts(later + [at - timedelta(hours=20)]), at, NY) == 3
+    assert window.busiest(_ts([*later, at - timedelta(hours=20)]), at, NY) == 3
 
 
 def test_a_contact_exactly_one_span_earlier_shares_no_window() -> None:

@@ -10,7 +10,15 @@ from fastapi import FastAPI
 from cortesia.api import docs, problems
 from cortesia.api.bodylimit import BodyLimit
 from cortesia.api.ratelimit import SlidingWindowLimiter
-from cortesia.api.routes import consent, customers, health, ledger, policy, unsubscribe
+from cortesia.api.routes import (
+    consent,
+    contacts,
+    customers,
+    health,
+    ledger,
+    policy,
+    unsubscribe,
+)
 from cortesia.api.web.pages import Pages
 from cortesia.bootstrap import build_engine
 from cortesia.config import Settings
@@ -62,6 +70,6 @@ def create_app(
     limit = max_body_bytes or settings.max_body_bytes
     app.add_middleware(BodyLimit, max_bytes=limit, renderer=renderer)
     docs.install(app)
-    for module in (health, customers, consent, ledger, policy, unsubscribe):
+    for module in (health, customers, consent, ledger, policy, contacts, unsubscribe):
         app.include_router(module.router)
     return app

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from cortesia.bootstrap import init_workspace
-from cortesia.cli import consent, customers, dnc, keys, ledger, policy
+from cortesia.cli import consent, contacts, customers, dnc, keys, ledger, policy
 from cortesia.cli.context import Workspace, workspace
 from cortesia.cli.options import JsonOption
 from cortesia.cli.output import emit_json, report_error, say
@@ -103,6 +103,7 @@ def build_app() -> typer.Typer:
     app.add_typer(ledger.build(), name="ledger")
     app.add_typer(keys.build(), name="keys")
     app.add_typer(policy.build(), name="policy")
+    app.add_typer(contacts.build(), name="contacts")
     app.add_typer(dnc.build(), name="dnc")
     return app
 

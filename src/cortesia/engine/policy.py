@@ -177,7 +177,8 @@ class PolicyService:
             subject=act.subject,
             direction=direction,
             status=ContactStatus.RESERVED,
-            expires_at=now + timedelta(minutes=minutes),
+            # A contact planned for later is held until its own instant, then the hold.
+            expires_at=max(now, question.at) + timedelta(minutes=minutes),
         )
         since = question.at - history_horizon(context.loaded.pack, context.loaded.company)
         verdict, held = self._store.reserve(
