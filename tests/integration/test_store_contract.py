@@ -9,6 +9,7 @@ from tests.integration.ledger_drafts import T0, draft, drafts
 
 from cortesia.domain.access import ApiKeyRecord, Scope
 from cortesia.domain.chain_check import verify_chain
+from cortesia.domain.contacts import Contact, new_contact_id
 from cortesia.domain.customers import AttributeType, Customer
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead
 from cortesia.domain.vocabulary import Channel, ConsentKind
@@ -211,3 +212,17 @@ def test_erasing_an_unknown_customer_is_not_found_and_changes_nothing(store: Sto
         store.erase_customer("X", ["d"], erasure, T0)
     assert store.chain_head().count == 0
     assert store.suppressed(["d"]) == set()
+
+
+def test_erasure_deletes_the_persons_contact_history_and_no_one_elses(store: Store) -> None:
+    store.upsert_customers([_customer("C1"), _customer("C2")])
+    made = [
+        Contact(new_contact_id(T0, bytes([n])), who, Channel.SMS, "marketing", T0)
+        for n, who in enumerate(("C1", "C1", "C2"))
+    ]
+    store.record_contacts(made)
+    erasure = draft("erase-C1", kind=ConsentKind.ERASURE, channel=Channel.ALL, purpose="all")
+    receipt = store.erase_customer("C1", [], erasure, T0 + timedelta(hours=1))
+    assert receipt.contacts_deleted == 2
+    assert store.contact_history("C1") == []
+    assert [c.customer_id for c in store.contact_history("C2")] == ["C2"]

@@ -118,3 +118,13 @@ def test_changes_on_a_list_without_days_stay_without_days() -> None:
 def test_numbers_listed_on_several_channels_count_once() -> None:
     assert count_union([np.array([1, 2]), np.array([2, 3]), np.array([], np.int64)]) == 3
     assert count_union([np.array([4, 5])]) == 2
+
+
+def test_large_batches_spread_over_the_world_fall_back_to_argsort(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    listed = rng.integers(10**6, 10**15, 5_000)
+    index = _index(tmp_path, listed.tolist())
+    asked = np.concatenate([listed, rng.integers(10**6, 10**15, 60_000)])
+    rng.shuffle(asked)
+    expected = np.isin(asked, listed)
+    assert ((index.positions(asked) >= 0) == expected).all()

@@ -177,8 +177,11 @@ class MemoryStore:
                     self._by_key[(event.customer_id, event.idempotency_key)] = self._events[index]
                     blanked += 1
             self._suppressed.update(digests)
+            forgotten = self._contacts.forget_customer(customer_id)
             result = self._append_one(erasure, recorded_at)
-            return ErasureReceipt(customer_id, blanked, len(set(digests)), result.event.event_id)
+            return ErasureReceipt(
+                customer_id, blanked, len(set(digests)), result.event.event_id, forgotten
+            )
 
     # -- keys and secrets ---------------------------------------------------
     def add_key(self, key: ApiKeyRecord) -> None:

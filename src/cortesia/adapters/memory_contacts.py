@@ -73,6 +73,14 @@ class MemoryContacts:
                 self._put(contact)
             return len(fresh)
 
+    def forget_customer(self, customer_id: str) -> int:
+        """Delete every contact of a customer (erasure); returns how many."""
+        with self._lock:
+            ids = self._by_customer.pop(customer_id, [])
+            for contact_id in ids:
+                del self._by_id[contact_id]
+            return len(ids)
+
     def find_contact(self, contact_id: str) -> Contact | None:
         with self._lock:
             return self._by_id.get(contact_id)

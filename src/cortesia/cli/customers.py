@@ -151,6 +151,7 @@ def erase(
         "customer_id": receipt.customer_id,
         "events_blanked": receipt.events_blanked,
         "contact_points_suppressed": receipt.contact_points_suppressed,
+        "contacts_deleted": receipt.contacts_deleted,
         "erasure_event_id": receipt.erasure_event_id,
     }
     if as_json:
@@ -158,7 +159,8 @@ def erase(
         return
     say(
         f"Erased customer {customer_id}: {receipt.events_blanked} event(s) blanked, "
-        f"{receipt.contact_points_suppressed} contact point(s) suppressed "
+        f"{receipt.contact_points_suppressed} contact point(s) suppressed, "
+        f"{receipt.contacts_deleted} contact(s) deleted "
         f"(erasure event {receipt.erasure_event_id})"
     )
 

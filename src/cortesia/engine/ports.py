@@ -41,6 +41,7 @@ class ErasureReceipt:
     events_blanked: int
     contact_points_suppressed: int
     erasure_event_id: str
+    contacts_deleted: int = 0
 
 
 class ConsentLedger(Protocol):
@@ -114,8 +115,9 @@ class Eraser(Protocol):
         erasure: NewConsentEvent,
         recorded_at: datetime,
     ) -> ErasureReceipt:
-        """Delete the customer, blank personal fields of their events, suppress the digests
-        and append ``erasure`` to the ledger, all in one transaction."""
+        """Delete the customer and their contact history, blank personal fields of their
+        events, suppress the digests and append ``erasure`` to the ledger, all in one
+        transaction."""
         ...
 
 

@@ -22,6 +22,27 @@ from cortesia.errors import StoreError
 _CHUNK = 1 << 14  # queries per vectorised step: the temporaries stay in the CPU cache
 
 
+def _sort_with_order(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``keys`` sorted, and where each sorted key came from.
+
+    When the keys' span leaves room, each key carries its position in its low bits and
+    one plain sort does the work (three times faster than ``argsort``).
+    """
+    first = int(keys.min())
+    shift = max(1, (keys.size - 1).bit_length())
+    if (int(keys.max()) - first).bit_length() + shift > 62:
+        order = np.argsort(keys)
+        return keys[order], order
+    packed = keys - first
+    packed <<= shift
+    packed |= np.arange(keys.size)
+    packed.sort()
+    order = packed & ((1 << shift) - 1)
+    packed >>= shift
+    packed += first
+    return packed, order
+
+
 class KeyIndex:
     """A read-only, memory-mapped index file: single and vectorised membership."""
 
@@ -127,9 +148,9 @@ class KeyIndex:
             return np.full(keys.size, -1, np.int64)
         if keys.size <= 2 * _CHUNK or bool((keys[1:] >= keys[:-1]).all()):
             return self._in_order(keys)
-        order = np.argsort(keys)
+        ordered, order = _sort_with_order(keys)
         found = np.empty(keys.size, np.int64)
-        found[order] = self._in_order(keys[order])
+        found[order] = self._in_order(ordered)
         return found
 
     def _in_order(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:

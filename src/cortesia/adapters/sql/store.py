@@ -17,6 +17,7 @@ from cortesia.adapters.sql.tables import (
     SCHEMA_REVISION,
     api_keys,
     consent_events,
+    contacts,
     customers,
     secrets,
     suppression,
@@ -171,8 +172,11 @@ class SqlStore:
                     insert_ignoring(self._engine, suppression),
                     [{"digest": d, "added_at": added} for d in unique],
                 )
+            forgotten = connection.execute(
+                sa.delete(contacts).where(contacts.c.customer_id == customer_id)
+            ).rowcount
             result = self._ledger.append_in(connection, [erasure], recorded_at)[0]
-        return ErasureReceipt(customer_id, blanked, len(unique), result.event.event_id)
+        return ErasureReceipt(customer_id, blanked, len(unique), result.event.event_id, forgotten)
 
     # -- keys and secrets ---------------------------------------------------
     def add_key(self, key: ApiKeyRecord) -> None:
