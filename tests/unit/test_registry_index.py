@@ -128,3 +128,25 @@ def test_large_batches_spread_over_the_world_fall_back_to_argsort(tmp_path: Path
     rng.shuffle(asked)
     expected = np.isin(asked, listed)
     assert ((index.positions(asked) >= 0) == expected).all()
+
+
+def test_only_plain_e164_text_makes_a_key() -> None:
+    from cortesia.adapters.dnc.keys import e164_key
+    from cortesia.errors import ValidationError
+
+    assert e164_key("+12025551234") == 12025551234
+    for bad in (
+        "12025551234",
+        "+1202555123 ",
+        "+1_202555123",
+        "+012025551234",
+        "+1٢025551234",
+        "+1-202-555-1234",
+        "+123456",
+        "+1234567890123456",
+        "",
+        "+",
+        "++12025551234",
+    ):
+        with pytest.raises(ValidationError):
+            e164_key(bad)

@@ -14,12 +14,13 @@ from datetime import datetime
 
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.customers import Customer
-from cortesia.domain.policy.check import CheckInputs, check_contact, registry_rules
+from cortesia.domain.policy.check import CheckInputs, registry_rules
 from cortesia.domain.policy.company import CompanyPolicy
 from cortesia.domain.policy.company_layer import OptOut
 from cortesia.domain.policy.consent_layer import ConsentFacts
 from cortesia.domain.policy.context import ContactIndex, PastContact, Question, Recipient
 from cortesia.domain.policy.legal import LegalContext
+from cortesia.domain.policy.memo import CheckMemo
 from cortesia.domain.policy.pack import Pack
 from cortesia.domain.policy.registry_layer import FindingLike
 from cortesia.domain.verdict import Verdict
@@ -58,11 +59,13 @@ class CustomerPolicy:
         self._holidays = holidays
         self.loaded = loaded
         self._facts: dict[tuple[Channel, str], ConsentFacts] = {}
+        self._recipients: dict[tuple[Channel, str], Recipient] = {}
+        self._memo = CheckMemo()
         self._findings: dict[tuple[Channel, tuple[str, ...]], dict[str, list[FindingLike]]] = {}
 
     def check(self, question: Question) -> Verdict:
         """Every reason for and against this contact, from the loaded history."""
-        return check_contact(self.inputs(question))
+        return self._memo.check(self.inputs(question))
 
     def inputs(
         self, question: Question, history: Sequence[PastContact] | None = None
@@ -70,20 +73,29 @@ class CustomerPolicy:
         """The check's inputs; ``history`` replaces the loaded one (inside a reservation)."""
         got = self.loaded
         facts = self._consent(question)
-        recipient = Recipient(
-            got.customer.country,
-            got.customer.subdivision,
-            zones_of(got.customer),
-            facts.entry.status,
-            facts.entry.since,
-            got.customer.attributes,
-            got.company.sector,
-        )
+        recipient = self._recipient(question, facts)
         index = got.history if history is None else ContactIndex(history)
         legal = LegalContext(question, recipient, index, self._holidays, got.apply_review)
         wanted = tuple(rule.registry for rule in registry_rules(got.pack, legal))
         findings = self._registry(question, wanted)
         return CheckInputs(legal, got.pack, got.company, facts, findings, got.opt_outs)
+
+    def _recipient(self, question: Question, facts: ConsentFacts) -> Recipient:
+        key = (question.channel, question.purpose)
+        found = self._recipients.get(key)
+        if found is None:
+            customer = self.loaded.customer
+            found = Recipient(
+                customer.country,
+                customer.subdivision,
+                zones_of(customer),
+                facts.entry.status,
+                facts.entry.since,
+                customer.attributes,
+                self.loaded.company.sector,
+            )
+            self._recipients[key] = found
+        return found
 
     def _consent(self, question: Question) -> ConsentFacts:
         key = (question.channel, question.purpose)

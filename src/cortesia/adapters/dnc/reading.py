@@ -150,11 +150,17 @@ class RegistryTable:
         ordered = sorted(snapshots, key=lambda s: (s.version.snapshot_date, s.version.version))
         self.snapshots = tuple(ordered)
         self._days = [s.version.snapshot_date.toordinal() for s in ordered]
+        self._last: tuple[int, Snapshot | None] = (0, None)
 
     def at(self, day: int) -> Snapshot | None:
         """The snapshot in force on the UTC day ordinal ``day``, if any."""
+        last = self._last
+        if last[0] == day:  # lookups come in runs on the same day
+            return last[1]
         index = bisect_right(self._days, day) - 1
-        return self.snapshots[index] if index >= 0 else None
+        found = self.snapshots[index] if index >= 0 else None
+        self._last = (day, found)
+        return found
 
     def newest(self) -> Snapshot | None:
         """The snapshot a change list applies to: the latest by date, then by version."""
@@ -175,8 +181,9 @@ class RegistryReading:
     ) -> RegistryFinding:
         """What the snapshot in force at ``at`` says about one E.164 number."""
         table = self._table(registry_id)
-        snapshot = table.at(utc_day(at)) if table is not None else None
         key = e164_key(number)
+        day = at.toordinal() if at.tzinfo is UTC else utc_day(at)
+        snapshot = table.at(day) if table is not None else None
         if snapshot is None:
             return finding(registry_id, number, channel, False, None, None)
         day = snapshot.lookup(key, channel)

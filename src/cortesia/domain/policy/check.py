@@ -43,13 +43,18 @@ def check_contact(inputs: CheckInputs) -> Verdict:
         reasons += registry_reasons(rules, inputs.findings, legal)
     else:
         reasons += [_to_consult(rule) for rule in rules]
-    if inputs.pack is None:
-        detail = f"no jurisdiction pack for {r.country}: no legal rules are encoded for it"
-        reasons.append(Reason(Layer.JURISDICTION, "pack.missing", True, detail))
-    else:
-        reasons += legal_reasons(inputs.pack, legal)
+    reasons += jurisdiction_reasons(inputs)
     reasons += company_reasons(inputs.company, q, r, legal.history, inputs.opt_outs)
     return Verdict.of(reasons)
+
+
+def jurisdiction_reasons(inputs: CheckInputs) -> list[Reason]:
+    """The pack's reasons, or one saying that no pack covers the country."""
+    if inputs.pack is None:
+        country = inputs.legal.recipient.country
+        detail = f"no jurisdiction pack for {country}: no legal rules are encoded for it"
+        return [Reason(Layer.JURISDICTION, "pack.missing", True, detail)]
+    return legal_reasons(inputs.pack, inputs.legal)
 
 
 def _to_consult(rule: RegistryRule) -> Reason:

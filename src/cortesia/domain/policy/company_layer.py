@@ -11,6 +11,7 @@ from datetime import datetime
 
 from cortesia.domain.policy.company import (
     ActionWindow,
+    Cap,
     CompanyPolicy,
     CoolOff,
     CoolOffAfter,
@@ -48,27 +49,42 @@ def company_reasons(
     history: ContactIndex,
     opt_outs: Sequence[OptOut] = (),
 ) -> list[Reason]:
-    reasons: list[Reason] = []
-    today = question.at.astimezone(recipient.zone).date()
-    for cap in policy.caps:
-        if not _covers(cap.spec, question):
-            continue
-        if cap.when is not None and not cap.when.holds(recipient.attributes, today):
-            continue
-        allowed, detail = cap_finding(cap.spec, question, recipient, history)
-        if cap.when is not None:
-            detail = f"{detail} (applies while {cap.when.describe()})"
-        reasons.append(Reason(Layer.COMPANY, cap.rule_id, allowed, detail))
-    for cool in policy.cool_offs:
-        covered = Channel.ALL in cool.channels or question.channel in cool.channels
-        if covered and any(purpose_covers(p, question.purpose) for p in cool.purposes):
-            reasons.append(_cool_off(cool, question, history, opt_outs))
-    for window in policy.windows:
-        if window.covers(
-            question.channel, question.purpose, question.action_group, question.category
-        ):
-            reasons.append(_window(window, question, recipient))
-    return reasons
+    found = [cap_reason(cap, question, recipient, history) for cap in policy.caps]
+    found += [cool_off_reason(cool, question, history, opt_outs) for cool in policy.cool_offs]
+    found += [window_reason(window, question, recipient) for window in policy.windows]
+    return [reason for reason in found if reason is not None]
+
+
+def cap_reason(
+    cap: Cap, question: Question, recipient: Recipient, history: ContactIndex
+) -> Reason | None:
+    """The cap's reason, or None when it does not apply to this question or customer."""
+    if not _covers(cap.spec, question):
+        return None
+    if cap.when is not None:
+        today = question.at.astimezone(recipient.zone).date()
+        if not cap.when.holds(recipient.attributes, today):
+            return None
+    allowed, detail = cap_finding(cap.spec, question, recipient, history)
+    if cap.when is not None:
+        detail = f"{detail} (applies while {cap.when.describe()})"
+    return Reason(Layer.COMPANY, cap.rule_id, allowed, detail)
+
+
+def cool_off_reason(
+    cool: CoolOff, question: Question, history: ContactIndex, opt_outs: Sequence[OptOut]
+) -> Reason | None:
+    covered = Channel.ALL in cool.channels or question.channel in cool.channels
+    if covered and any(purpose_covers(p, question.purpose) for p in cool.purposes):
+        return _cool_off(cool, question, history, opt_outs)
+    return None
+
+
+def window_reason(window: ActionWindow, question: Question, recipient: Recipient) -> Reason | None:
+    q = question
+    if window.covers(q.channel, q.purpose, q.action_group, q.category):
+        return _window(window, q, recipient)
+    return None
 
 
 def _same(cool: CoolOff, q: Question, c: PastContact) -> bool:
@@ -81,7 +97,7 @@ def _same(cool: CoolOff, q: Question, c: PastContact) -> bool:
     return True
 
 
-def _same_key(cool: CoolOff, q: Question) -> object:
+def same_key(cool: CoolOff, q: Question) -> object:
     if cool.same is Sameness.ACTION:
         return q.action_id
     if cool.same is Sameness.ACTION_GROUP:
@@ -101,7 +117,7 @@ def _cool_off(
         what = "an opt-out of another topic"
     else:
         rejected = cool.after is CoolOffAfter.REJECTION
-        memo = (cool.rule_id, _same_key(cool, q), q.at)
+        memo = (cool.rule_id, same_key(cool, q), q.at)
         last = history.last(
             memo,
             lambda c: (

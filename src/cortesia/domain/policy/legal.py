@@ -49,17 +49,29 @@ def applicable(pack: Pack, ctx: LegalContext) -> Iterator[GatingRule]:
 
 def legal_reasons(pack: Pack, ctx: LegalContext) -> list[Reason]:
     """One reason per applicable hours, consent and frequency rule (registries elsewhere)."""
-    reasons: list[Reason] = []
-    for rule in applicable(pack, ctx):
-        if isinstance(rule, RegistryRule):
-            continue
-        found = _judge(pack, rule, ctx)
-        if rule.meta.needs_review and not ctx.apply_review:
-            if not found.allowed:
-                reasons.append(_not_applied(found))
-            continue
-        reasons.append(found)
-    return reasons
+    found = [rule_reason(pack, rule, ctx) for rule in applicable(pack, ctx)]
+    return [reason for reason in found if reason is not None]
+
+
+def rule_reason(pack: Pack, rule: GatingRule, ctx: LegalContext) -> Reason | None:
+    """One rule's reason; None for registries (their own layer) and for a rule under review
+    that is not applied and would allow anyway."""
+    if isinstance(rule, RegistryRule):
+        return None
+    found = _judge(pack, rule, ctx)
+    if rule.meta.needs_review and not ctx.apply_review:
+        return None if found.allowed else _not_applied(found)
+    return found
+
+
+def reads_subject(rule: GatingRule) -> bool:
+    """True when the rule's answer depends on the question's subject."""
+    return isinstance(rule, FrequencyRule) and rule.per_subject
+
+
+def reads_product(rule: GatingRule) -> bool:
+    """True when an exemption of the rule compares the action's group to the contract's."""
+    return any(e.same_product for e in rule.exemptions)
 
 
 def _not_applied(found: Reason) -> Reason:
