@@ -10,7 +10,11 @@ from hypothesis import strategies as st
 from cortesia.adapters.dnc.builder import apply_changes, count_union, distinct
 from cortesia.adapters.dnc.index import KeyIndex
 from cortesia.adapters.dnc.index_layout import choose_layout, write_index
-from cortesia.errors import StoreError
+from cortesia.adapters.dnc.keys import e164_key
+from cortesia.adapters.dnc.reading import finding
+from cortesia.domain.registry import RegistryFinding
+from cortesia.domain.vocabulary import Channel
+from cortesia.errors import StoreError, ValidationError
 
 US = 12_025_550_000
 
@@ -131,9 +135,6 @@ def test_large_batches_spread_over_the_world_fall_back_to_argsort(tmp_path: Path
 
 
 def test_only_plain_e164_text_makes_a_key() -> None:
-    from cortesia.adapters.dnc.keys import e164_key
-    from cortesia.errors import ValidationError
-
     assert e164_key("+12025551234") == 12025551234
     for bad in (
         "12025551234",
@@ -150,3 +151,10 @@ def test_only_plain_e164_text_makes_a_key() -> None:
     ):
         with pytest.raises(ValidationError):
             e164_key(bad)
+
+
+def test_the_fast_finding_builder_makes_the_same_finding_as_its_constructor() -> None:
+    made = finding("co-rne", "+573001234567", Channel.SMS, True, None, None)
+    assert made == RegistryFinding("co-rne", "+573001234567", Channel.SMS, True, None, None)
+    with pytest.raises(AttributeError):
+        made.listed = False  # type: ignore[misc]

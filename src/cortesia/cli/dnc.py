@@ -85,7 +85,8 @@ def import_(
 ) -> None:
     """Import a registry file as a new version.
 
-    The file becomes the registry's next version, dated --as-of. The whole file is checked first; a bad row refuses it and nothing is stored.
+    The file becomes the registry's next version, dated --as-of. The whole file is
+    checked first; a bad row refuses it and nothing is stored.
     """
     with engine_of(ctx) as engine, _progress_bar(f"Reading {file.name}") as progress:
         task = progress.add_task(f"Reading {file.name}", total=None)
@@ -119,8 +120,7 @@ def check(
     """Check a number against the registries.
 
     Says whether the number is listed in every registry (or the one named), since when,
-    and which snapshot answered. Each answer comes from the snapshot in force at --at (now): the newest one dated on
-    or before that day.
+    and which snapshot answered: the newest one dated on or before the day of --at (now).
     """
     moment = None if at is None else parse_instant(at, "at")
     with engine_of(ctx) as engine:
@@ -159,7 +159,8 @@ def scrub(
 ) -> None:
     """Mark every number of a CSV list.
 
-    Writes a copy with one column dnc_REGISTRY (true/false) per registry. Numbers that cannot be read get empty marks and are reported.
+    Writes a copy with one column dnc_REGISTRY (true/false) per registry. Numbers that
+    cannot be read get empty marks and are reported.
     """
     moment = None if at is None else parse_instant(at, "at")
     with engine_of(ctx) as engine:

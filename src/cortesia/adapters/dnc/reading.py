@@ -91,7 +91,7 @@ class Snapshot:
         self._opener = opener
         self._lists: Mapping[str, ListReader] | None = None
         self._by_channel: dict[Channel | None, tuple[ListReader, ...]] = {}
-        self._functions: dict[Channel | None, Callable[[int], int]] = {}
+        self.functions: dict[Channel | None, Callable[[int], int]] = {}
 
     def readers(self, channel: Channel | None) -> tuple[ListReader, ...]:
         """The lists that speak for ``channel``: its own and ``all`` (None or ALL: every list)."""
@@ -109,10 +109,15 @@ class Snapshot:
 
     def lookup(self, key: int, channel: Channel | None) -> int:
         """-1 when not listed for ``channel``, else the earliest known day (0 = not given)."""
-        function = self._functions.get(channel)
-        if function is None:
-            function = self._functions[channel] = self._function(self.readers(channel))
-        return function(key)
+        return (self.functions.get(channel) or self.function(channel))(key)
+
+    def function(self, channel: Channel | None) -> Callable[[int], int]:
+        """:meth:`lookup` for one channel as a plain function, made once and kept in
+        ``functions`` (single lookups read that dictionary directly)."""
+        made = self.functions.get(channel)
+        if made is None:
+            made = self.functions[channel] = self._function(self.readers(channel))
+        return made
 
     @staticmethod
     def _function(readers: tuple[ListReader, ...]) -> Callable[[int], int]:
@@ -150,16 +155,16 @@ class RegistryTable:
         ordered = sorted(snapshots, key=lambda s: (s.version.snapshot_date, s.version.version))
         self.snapshots = tuple(ordered)
         self._days = [s.version.snapshot_date.toordinal() for s in ordered]
-        self._last: tuple[int, Snapshot | None] = (0, None)
+        self.last: tuple[int, Snapshot | None] = (0, None)  # the day asked last, its answer
 
     def at(self, day: int) -> Snapshot | None:
         """The snapshot in force on the UTC day ordinal ``day``, if any."""
-        last = self._last
+        last = self.last
         if last[0] == day:  # lookups come in runs on the same day
             return last[1]
         index = bisect_right(self._days, day) - 1
         found = self.snapshots[index] if index >= 0 else None
-        self._last = (day, found)
+        self.last = (day, found)
         return found
 
     def newest(self) -> Snapshot | None:
@@ -180,15 +185,21 @@ class RegistryReading:
         self, registry_id: str, number: str, channel: Channel | None, at: datetime
     ) -> RegistryFinding:
         """What the snapshot in force at ``at`` says about one E.164 number."""
+        # The hot path of every contact check: the caches are read inline (each method
+        # call saved is a tenth of a microsecond here).
         table = self._table(registry_id)
         key = e164_key(number)
         day = at.toordinal() if at.tzinfo is UTC else utc_day(at)
-        snapshot = table.at(day) if table is not None else None
+        if table is None:
+            return finding(registry_id, number, channel, False, None, None)
+        last_day, snapshot = table.last
+        if last_day != day:
+            snapshot = table.at(day)
         if snapshot is None:
             return finding(registry_id, number, channel, False, None, None)
-        day = snapshot.lookup(key, channel)
-        since = day_of(day) if day > 0 else None
-        return finding(registry_id, number, channel, day >= 0, since, snapshot.version)
+        listed = (snapshot.functions.get(channel) or snapshot.function(channel))(key)
+        since = day_of(listed) if listed > 0 else None
+        return finding(registry_id, number, channel, listed >= 0, since, snapshot.version)
 
     def find_many(
         self, registry_id: str, numbers: Sequence[str], channel: Channel | None, at: datetime
