@@ -151,3 +151,51 @@ def test_contacts_recorded_count_against_a_reservation_and_show_in_the_history(
         "2026-03-03T16:00:00+00:00",
     )
     assert "US-FL-2" in [r["rule"] for r in view["reasons"] if not r["allowed"]]
+
+
+def test_an_imported_ftc_list_denies_a_listed_number_with_the_federal_rule(
+    cli: Cli, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "customer_id,country,subdivision,time_zone,language,phone,email\n"
+        "L,US,US-NY,America/New_York,en,+12125550123,l@example.com\n"
+        "F,US,US-NY,America/New_York,en,+12125550199,f@example.com\n",
+        encoding="utf-8",
+    )
+    cli.ok("customers", "import", str(people))
+    listed = tmp_path / "dnc.txt"
+    listed.write_text("212,5550123\n305,5550100\n", encoding="utf-8")
+    cli.ok(
+        "dnc",
+        "import",
+        str(listed),
+        "--registry",
+        "us-dnc",
+        "--format",
+        "ftc",
+        "--as-of",
+        "2026-03-01",
+    )
+    at = ("--at", "2026-03-03T15:00:00+00:00")
+    denied = cli.json(
+        "policy", "check", "--customer", "L", "--channel", "voice", "--purpose", "marketing", *at
+    )
+    assert [r["rule"] for r in denied["reasons"] if not r["allowed"]] == ["US-3"]
+    free = cli.json(
+        "policy", "check", "--customer", "F", "--channel", "voice", "--purpose", "marketing", *at
+    )
+    assert free["allowed"] is True, free
+    stale = cli.json(
+        "policy",
+        "check",
+        "--customer",
+        "F",
+        "--channel",
+        "voice",
+        "--purpose",
+        "marketing",
+        "--at",
+        "2026-04-15T15:00:00+00:00",
+    )
+    assert "days old" in next(r["detail"] for r in stale["reasons"] if r["rule"] == "US-3")

@@ -52,6 +52,7 @@ KNOWN_REGISTRIES: dict[str, RegistryInfo] = {
         RegistryInfo("uk-ctps", "GB", "UK Corporate Telephone Preference Service"),
         RegistryInfo("au-dncr", "AU", "Australia Do Not Call Register"),
         RegistryInfo("cl-no-molestar", "CL", "Chile Sistema No Molestar (SERNAC)"),
+        RegistryInfo("br-sp-nao-me-ligue", "BR", "São Paulo Não Me Ligue (Procon-SP)"),
     )
 }
 
