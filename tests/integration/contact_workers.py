@@ -95,3 +95,36 @@ def hammer_in_process(
     store.close()
     with open(out, "w", encoding="utf-8") as tallies:
         tallies.write(f"{allowed} {freed} {max(seen, default=0)}\n")
+
+
+POLICY_CAP = 4
+
+
+def policy_engine_over(url: str):  # type: ignore[no-untyped-def]
+    """An engine on the SQL store at ``url`` with a company cap of POLICY_CAP a day."""
+    from cortesia.adapters.memory import FrozenClock
+    from cortesia.adapters.sql.store import SqlStore
+    from cortesia.domain.policy.company_parse import parse_company_policy
+    from cortesia.engine.hub import Engine
+    from cortesia.engine.policy import StaticCompanyPolicy
+
+    policy = parse_company_policy(
+        {"cap": [{"id": "daily", "limit": POLICY_CAP, "window": "calendar_day"}]}
+    )
+    return Engine(SqlStore(url), FrozenClock(T0), company=StaticCompanyPolicy(policy))
+
+
+def reserve_through_policy(
+    url: str, together: Barrier, attempts: int, worker: int, out: str
+) -> None:
+    """Reserve through the contact policy (consent, pack, company cap) from a child process."""
+    engine = policy_engine_over(url)
+    together.wait(60)
+    allowed = 0
+    for attempt in range(attempts):
+        customer = CUSTOMERS[(attempt + worker) % len(CUSTOMERS)]
+        held = engine.policy.reserve(customer, Channel.EMAIL, "marketing", at=T0)
+        allowed += held.contact is not None
+    engine.close()
+    with open(out, "w", encoding="utf-8") as tallies:
+        tallies.write(f"{allowed}\n")

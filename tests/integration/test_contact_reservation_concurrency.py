@@ -79,3 +79,45 @@ def test_eight_processes_reserving_and_releasing_never_hold_more_than_the_cap(
     assert sum(counting.values()) == allowed - freed
     assert allowed > LIMIT * len(CUSTOMERS)  # released slots were taken again
     assert max(largest for _, _, largest in tallies) <= LIMIT
+
+
+def test_eight_processes_reserving_through_the_contact_policy_never_pass_a_company_cap(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    url = sql_store.engine.url.render_as_string(hide_password=False)
+    setup = contact_workers.policy_engine_over(url)
+    setup.customers.upsert(
+        [{"customer_id": c, "country": "FR", "email": f"{c.lower()}@example.fr"} for c in CUSTOMERS]
+    )
+    setup.consent.record_batch(
+        [
+            {
+                "customer_id": c,
+                "channel": "email",
+                "purpose": "marketing",
+                "kind": "opt_in",
+                "source": "web",
+                "occurred_at": "2026-03-01T10:00:00+00:00",
+            }
+            for c in CUSTOMERS
+        ]
+    )
+    setup.close()
+    together = PROCESSES.Barrier(WORKERS)
+    outs = [tmp_path / f"policy-{n}.txt" for n in range(WORKERS)]
+    workers = [
+        PROCESSES.Process(
+            target=contact_workers.reserve_through_policy,
+            args=(url, together, ATTEMPTS, n, str(outs[n])),
+        )
+        for n in range(WORKERS)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(180)
+        assert worker.exitcode == 0
+    allowed = sum(int(out.read_text()) for out in outs)
+    cap = contact_workers.POLICY_CAP
+    assert _counting(sql_store) == dict.fromkeys(CUSTOMERS, cap)
+    assert allowed == cap * len(CUSTOMERS)
