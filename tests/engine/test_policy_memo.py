@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.engine.policy_support import FakeRegistries, add_customer, consent, contacted
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.contacts import Outcome
@@ -15,7 +16,6 @@ from cortesia.domain.policy.company_parse import parse_company_policy
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.hub import Engine
 from cortesia.engine.policy import ActionRef, StaticCompanyPolicy
-from tests.engine.policy_support import FakeRegistries, add_customer, consent, contacted
 
 NOW = datetime(2026, 11, 24, 19, tzinfo=UTC)
 POLICY = """
