@@ -189,14 +189,17 @@ def main() -> None:
         (rng.choice(ids), NOW + timedelta(minutes=rng.randrange(-120, 120)))
         for _ in range(args.checks // per)
     ]
+    # One question per candidate action (each its own id, in one of the groups), on a channel.
     questions = [
         engine.policy.question(
             rng.choice(CHANNELS),
             rng.choice(["marketing", "data_offers"]),
             None,
-            ActionRef(action_id=(g := rng.choice(GROUPS)) + "/a", action_group=g, category="sales"),
+            ActionRef(
+                action_id=f"{(g := rng.choice(GROUPS))}/{n}", action_group=g, category="sales"
+            ),
         )
-        for _ in range(per)
+        for n in range(per)
     ]
     timings: list[float] = []
     begin = time.perf_counter()

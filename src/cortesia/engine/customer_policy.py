@@ -61,7 +61,7 @@ class CustomerPolicy:
         self._facts: dict[tuple[Channel, str], ConsentFacts] = {}
         self._recipients: dict[tuple[Channel, str], Recipient] = {}
         self._memo = CheckMemo()
-        self._findings: dict[tuple[Channel, tuple[str, ...]], dict[str, list[FindingLike]]] = {}
+        self._findings: dict[tuple[Channel, str, datetime], dict[str, list[FindingLike]]] = {}
 
     def check(self, question: Question) -> Verdict:
         """Every reason for and against this contact, from the loaded history."""
@@ -76,8 +76,7 @@ class CustomerPolicy:
         recipient = self._recipient(question, facts)
         index = got.history if history is None else ContactIndex(history)
         legal = LegalContext(question, recipient, index, self._holidays, got.apply_review)
-        wanted = tuple(rule.registry for rule in registry_rules(got.pack, legal))
-        findings = self._registry(question, wanted)
+        findings = self._registry(question, legal)
         return CheckInputs(legal, got.pack, got.company, facts, findings, got.opt_outs)
 
     def _recipient(self, question: Question, facts: ConsentFacts) -> Recipient:
@@ -115,14 +114,11 @@ class CustomerPolicy:
             self._facts[key] = found
         return found
 
-    def _registry(
-        self, question: Question, wanted: tuple[str, ...]
-    ) -> dict[str, list[FindingLike]]:
-        if not wanted:
-            return {}
-        key = (question.channel, wanted)
+    def _registry(self, question: Question, legal: LegalContext) -> dict[str, list[FindingLike]]:
+        key = (question.channel, question.purpose, question.at)
         found = self._findings.get(key)
         if found is None:
+            wanted = tuple(rule.registry for rule in registry_rules(self.loaded.pack, legal))
             phones = self.loaded.customer.phones
             found = {
                 registry: [

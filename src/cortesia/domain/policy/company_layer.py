@@ -6,7 +6,7 @@ its ``when`` condition holds; service purposes are outside marketing caps by the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import datetime
 
 from cortesia.domain.policy.company import (
@@ -87,14 +87,39 @@ def window_reason(window: ActionWindow, question: Question, recipient: Recipient
     return None
 
 
-def _same(cool: CoolOff, q: Question, c: PastContact) -> bool:
+def _anchor_contact(cool: CoolOff, q: Question, history: ContactIndex) -> PastContact | None:
+    """The latest earlier contact (or rejection) the cool-off counts, for this question."""
+    rejected = cool.after is CoolOffAfter.REJECTION
+    latest = history.latest(
+        (cool.rule_id, q.at),
+        lambda c: (
+            c.occurred_at <= q.at
+            and (not rejected or (c.outcome in REJECTED_OUTCOMES and c.outcome_at is not None))
+        ),
+        lambda c: _contact_key(cool, c),
+    )
+    wanted = same_key(cool, q)
+    if wanted is None and cool.same in (Sameness.ACTION, Sameness.ACTION_GROUP):
+        return None
+    return latest.get(wanted)
+
+
+def cool_off_anchor(cool: CoolOff, q: Question, history: ContactIndex) -> Hashable:
+    """What this question's cool-off answer depends on besides channel, purpose and instant:
+    the contact that starts it (opt-out cool-offs depend on nothing more)."""
+    if cool.after is CoolOffAfter.OPT_OUT:
+        return None
+    anchor = _anchor_contact(cool, q, history)
+    return None if anchor is None else id(anchor)
+
+
+def _contact_key(cool: CoolOff, c: PastContact) -> object:
+    """What a past contact must share with the question for the cool-off to count it."""
     if cool.same is Sameness.ACTION:
-        return q.action_id is not None and c.action_id == q.action_id
+        return c.action_id
     if cool.same is Sameness.ACTION_GROUP:
-        return q.action_group is not None and c.action_group == q.action_group
-    if cool.same is Sameness.CHANNEL:
-        return c.channel is q.channel
-    return True
+        return c.action_group
+    return c.channel if cool.same is Sameness.CHANNEL else None
 
 
 def same_key(cool: CoolOff, q: Question) -> object:
@@ -117,15 +142,7 @@ def _cool_off(
         what = "an opt-out of another topic"
     else:
         rejected = cool.after is CoolOffAfter.REJECTION
-        memo = (cool.rule_id, same_key(cool, q), q.at)
-        last = history.last(
-            memo,
-            lambda c: (
-                _same(cool, q, c)
-                and c.occurred_at <= q.at
-                and (not rejected or (c.outcome in REJECTED_OUTCOMES and c.outcome_at is not None))
-            ),
-        )
+        last = _anchor_contact(cool, q, history)
         last_at = None if last is None else (last.outcome_at if rejected else last.occurred_at)
         what = f"{'a rejection' if rejected else 'a contact'} ({cool.same.value})"
     if last_at is not None and q.at < last_at + cool.duration:

@@ -131,6 +131,7 @@ class ContactIndex:
         ]
         self._selections: dict[object, Selection] = {}
         self._lasts: dict[object, PastContact | None] = {}
+        self._latest: dict[object, dict[object, PastContact]] = {}
 
     def select(self, key: object, keep: Callable[[Row], bool]) -> Selection:
         """The contacts ``keep`` accepts with their epoch seconds, memoised under ``key``."""
@@ -139,6 +140,19 @@ class ContactIndex:
             chosen = [r for r in self.rows if keep(r)]
             found = Selection([r.at for r in chosen], [r.contact for r in chosen])
             self._selections[key] = found
+        return found
+
+    def latest(
+        self,
+        key: object,
+        keep: Callable[[PastContact], bool],
+        group: Callable[[PastContact], object],
+    ) -> dict[object, PastContact]:
+        """The most recent contact ``keep`` accepts in each ``group``, memoised under ``key``."""
+        found = self._latest.get(key)
+        if found is None:
+            found = {group(c): c for c in self.contacts if keep(c)}  # later ones win
+            self._latest[key] = found
         return found
 
     def last(self, key: object, keep: Callable[[PastContact], bool]) -> PastContact | None:

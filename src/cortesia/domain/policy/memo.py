@@ -10,29 +10,35 @@ answer is the one ``check_contact`` gives — a property test compares them on r
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from functools import partial
+from dataclasses import dataclass
 
 from cortesia.domain.policy.check import (
     CheckInputs,
     check_contact,
     jurisdiction_reasons,
-    registry_rules,
 )
 from cortesia.domain.policy.company_layer import (
     cap_reason,
+    cool_off_anchor,
     cool_off_reason,
-    same_key,
     window_reason,
 )
 from cortesia.domain.policy.consent_layer import consent_reasons
 from cortesia.domain.policy.legal import applicable, reads_product, reads_subject, rule_reason
+from cortesia.domain.policy.pack import GatingRule, RegistryRule
 from cortesia.domain.policy.registry_layer import registry_reasons
 from cortesia.domain.verdict import Reason, Verdict
 
+_MISSING = object()
 
-def _registries_read_product(inputs: CheckInputs) -> bool:
-    legal = inputs.legal
-    return any(reads_product(rule) for rule in registry_rules(inputs.pack, legal))
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the pack asks of one channel, purpose and instant: computed once."""
+
+    registry_rules: tuple[RegistryRule, ...]
+    registries_read_product: bool
+    legal_rules: tuple[tuple[GatingRule, bool, bool], ...]
 
 
 class CheckMemo:
@@ -52,48 +58,66 @@ class CheckMemo:
             return check_contact(inputs)  # bare legal checks are not memoised
         legal, q = inputs.legal, inputs.legal.question
         base = (q.channel, q.purpose, q.at, q.direction)
-        product = q.action_group if _registries_read_product(inputs) else None
+        plan = self._plan(inputs, base)
+        product = q.action_group if plan.registries_read_product else None
+        consent, findings = inputs.consent, inputs.findings
         reasons: list[Reason] = []
-        consent = inputs.consent
         reasons += self._reasons(
             ("consent", *base),
             lambda: consent_reasons(consent, q, legal.recipient, legal.history),
         )
         reasons += self._reasons(
             ("registry", *base, product),
-            lambda: registry_reasons(
-                registry_rules(inputs.pack, legal), inputs.findings or {}, legal
-            ),
+            lambda: registry_reasons(plan.registry_rules, findings, legal),
         )
-        reasons += self._reasons(
-            ("legal", *base, product, q.subject_key), lambda: jurisdiction_reasons(inputs)
-        )
+        reasons += self._legal(inputs, base, plan)
         reasons += self._company(inputs, base)
         return Verdict.of(reasons)
+
+    def _plan(self, inputs: CheckInputs, base: tuple[object, ...]) -> _Plan:
+        key = ("plan", *base)
+        found = self._pieces.get(key)
+        if found is None:
+            pack, legal = inputs.pack, inputs.legal
+            rules = () if pack is None else tuple(applicable(pack, legal))
+            registries = tuple(r for r in rules if isinstance(r, RegistryRule))
+            found = self._pieces[key] = _Plan(
+                registries,
+                any(reads_product(r) for r in registries),
+                tuple(
+                    (r, reads_subject(r), reads_product(r))
+                    for r in rules
+                    if not isinstance(r, RegistryRule)
+                ),
+            )
+        return found  # type: ignore[return-value]  # plans are stored under plan keys only
 
     def _reasons(self, key: Hashable, make: Callable[[], list[Reason]]) -> list[Reason]:
         found = self._piece(key, make)
         return found  # type: ignore[return-value]  # every piece under these keys is a list
 
-    def _legal(self, inputs: CheckInputs, base: tuple[object, ...]) -> list[Reason]:
+    def _legal(self, inputs: CheckInputs, base: tuple[object, ...], plan: _Plan) -> list[Reason]:
         pack, legal, q = inputs.pack, inputs.legal, inputs.legal.question
         if pack is None:
             return jurisdiction_reasons(inputs)
-        found: list[Reason | None] = []
-        for rule in applicable(pack, legal):
+        pieces, found = self._pieces, []
+        for rule, subject, product in plan.legal_rules:
             key = (
-                "legal",
                 rule.meta.rule_id,
                 *base,
-                q.subject_key if reads_subject(rule) else None,
-                q.action_group if reads_product(rule) else None,
+                q.subject_key if subject else None,
+                q.action_group if product else None,
             )
-            found.append(self._one(key, partial(rule_reason, pack, rule, legal)))
-        return [reason for reason in found if reason is not None]
+            reason = pieces.get(key, _MISSING)
+            if reason is _MISSING:
+                reason = pieces[key] = rule_reason(pack, rule, legal)
+            if reason is not None:
+                found.append(reason)
+        return found  # type: ignore[return-value]  # pieces under rule keys are reasons
 
     def _company(self, inputs: CheckInputs, base: tuple[object, ...]) -> list[Reason]:
         legal, q, policy = inputs.legal, inputs.legal.question, inputs.company
-        found: list[Reason | None] = []
+        pieces, found = self._pieces, []
         for cap in policy.caps:
             spec = cap.spec
             key = (
@@ -104,17 +128,22 @@ class CheckMemo:
                 q.category if spec.categories else None,
                 q.subject_key if spec.per_subject else None,
             )
-            found.append(
-                self._one(key, partial(cap_reason, cap, q, legal.recipient, legal.history))
-            )
+            reason = pieces.get(key, _MISSING)
+            if reason is _MISSING:
+                reason = pieces[key] = cap_reason(cap, q, legal.recipient, legal.history)
+            found.append(reason)
         for cool in policy.cool_offs:
-            key = ("cool", cool.rule_id, *base, same_key(cool, q))
-            make = partial(cool_off_reason, cool, q, legal.history, inputs.opt_outs)
-            found.append(self._one(key, make))
+            # Keyed by the earlier contact that starts the cool-off (None: no such contact),
+            # so every action without one shares a single answer.
+            key = ("cool", cool.rule_id, *base, cool_off_anchor(cool, q, legal.history))
+            reason = pieces.get(key, _MISSING)
+            if reason is _MISSING:
+                reason = pieces[key] = cool_off_reason(cool, q, legal.history, inputs.opt_outs)
+            found.append(reason)
         for window in policy.windows:
             key = ("window", window.rule_id, *base, q.action_group, q.category)
-            found.append(self._one(key, partial(window_reason, window, q, legal.recipient)))
-        return [reason for reason in found if reason is not None]
-
-    def _one(self, key: Hashable, make: Callable[[], Reason | None]) -> Reason | None:
-        return self._piece(key, make)  # type: ignore[return-value]
+            reason = pieces.get(key, _MISSING)
+            if reason is _MISSING:
+                reason = pieces[key] = window_reason(window, q, legal.recipient)
+            found.append(reason)
+        return [reason for reason in found if reason is not None]  # type: ignore[misc]
