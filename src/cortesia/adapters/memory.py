@@ -55,6 +55,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._events: list[ConsentEvent] = []
+        self._positions: dict[str, list[int]] = {}  # customer -> indexes into _events
         self._by_key: dict[tuple[str, str], ConsentEvent] = {}
         self._customers: dict[str, Customer] = {}
         self._types: dict[str, AttributeType] = {}
@@ -91,17 +92,15 @@ class MemoryStore:
             recorded_at=recorded_at,
             prev_hash=head.last_hash,
         )
+        self._positions.setdefault(event.customer_id, []).append(len(self._events))
         self._events.append(event)
         self._by_key[(event.customer_id, event.idempotency_key)] = event
         return AppendResult(event, created=True)
 
     def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
         with self._lock:
-            return [
-                e
-                for e in self._events
-                if e.customer_id == customer_id and (until is None or e.occurred_at <= until)
-            ]
+            mine = (self._events[i] for i in self._positions.get(customer_id, ()))
+            return [e for e in mine if until is None or e.occurred_at <= until]
 
     def iter_events(self) -> Iterator[ConsentEvent | UnreadableEvent]:
         with self._lock:
@@ -171,8 +170,9 @@ class MemoryStore:
                 raise NotFoundError("customer", customer_id)
             del self._customers[customer_id]
             blanked = 0
-            for index, event in enumerate(self._events):
-                if event.customer_id == customer_id and not event.erased:
+            for index in self._positions.get(customer_id, ()):
+                event = self._events[index]
+                if not event.erased:
                     self._events[index] = blank_personal(event)
                     self._by_key[(event.customer_id, event.idempotency_key)] = self._events[index]
                     blanked += 1

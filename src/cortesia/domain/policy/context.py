@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from cortesia.domain.vocabulary import Channel, ConsentStatus
@@ -85,9 +85,8 @@ def subject_of(contact: PastContact) -> str:
     return contact.subject or contact.action_group or contact.purpose
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """What the rules compare of one contact, computed once per index."""
+class Row(NamedTuple):
+    """What the rules compare of one contact, computed once per index (a tuple: cheap)."""
 
     at: float
     channel: Channel
@@ -130,7 +129,6 @@ class ContactIndex:
             for c in self.contacts
         ]
         self._selections: dict[object, Selection] = {}
-        self._lasts: dict[object, PastContact | None] = {}
         self._latest: dict[object, dict[object, PastContact]] = {}
 
     def select(self, key: object, keep: Callable[[Row], bool]) -> Selection:
@@ -153,12 +151,4 @@ class ContactIndex:
         if found is None:
             found = {group(c): c for c in self.contacts if keep(c)}  # later ones win
             self._latest[key] = found
-        return found
-
-    def last(self, key: object, keep: Callable[[PastContact], bool]) -> PastContact | None:
-        """The most recent contact ``keep`` accepts, memoised under ``key``."""
-        if key in self._lasts:
-            return self._lasts[key]
-        found = next((c for c in reversed(self.contacts) if keep(c)), None)
-        self._lasts[key] = found
         return found
