@@ -65,7 +65,19 @@ class CustomerPolicy:
 
     def check(self, question: Question) -> Verdict:
         """Every reason for and against this contact, from the loaded history."""
-        return self._memo.check(self.inputs(question))
+        base = (question.channel, question.purpose, question.at, question.direction)
+        prefix = self._memo.prefix(base)
+        if prefix is None:
+            return self._memo.check(self.inputs(question))
+        # Consent, registry and legal reasons are the same for every action here: only the
+        # company's rules are asked again.
+        got = self.loaded
+        recipient = self._recipient(question, self._consent(question))
+        company = self._memo.company(
+            got.company, question, recipient, got.history, got.opt_outs, base
+        )
+        allowed = prefix.allowed and all(r.allowed for r in company)
+        return Verdict(allowed, prefix.reasons + tuple(company))
 
     def inputs(
         self, question: Question, history: Sequence[PastContact] | None = None

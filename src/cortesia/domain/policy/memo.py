@@ -9,7 +9,7 @@ answer is the one ``check_contact`` gives — a property test compares them on r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from cortesia.domain.policy.check import (
@@ -17,13 +17,16 @@ from cortesia.domain.policy.check import (
     check_contact,
     jurisdiction_reasons,
 )
+from cortesia.domain.policy.company import CompanyPolicy
 from cortesia.domain.policy.company_layer import (
+    OptOut,
     cap_reason,
     cool_off_anchor,
     cool_off_reason,
     window_reason,
 )
 from cortesia.domain.policy.consent_layer import consent_reasons
+from cortesia.domain.policy.context import ContactIndex, Question, Recipient
 from cortesia.domain.policy.legal import applicable, reads_product, reads_subject, rule_reason
 from cortesia.domain.policy.pack import GatingRule, RegistryRule
 from cortesia.domain.policy.registry_layer import registry_reasons
@@ -40,12 +43,28 @@ class _Plan:
     registries_read_product: bool
     legal_rules: tuple[tuple[GatingRule, bool, bool], ...]
 
+    @property
+    def static(self) -> bool:
+        """True when no rule of the plan reads the action, its group or its subject."""
+        return not self.registries_read_product and not any(
+            subject or product for _, subject, product in self.legal_rules
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prefix:
+    """Consent, registry and legal reasons shared by every action of one channel and purpose."""
+
+    reasons: tuple[Reason, ...]
+    allowed: bool
+
 
 class CheckMemo:
     """Memoised layers for one customer, one history, one company policy."""
 
     def __init__(self) -> None:
         self._pieces: dict[Hashable, object] = {}
+        self._prefixes: dict[tuple[object, ...], _Prefix] = {}
 
     def _piece(self, key: Hashable, make: Callable[[], object]) -> object:
         found = self._pieces.get(key, self)
@@ -71,8 +90,17 @@ class CheckMemo:
             lambda: registry_reasons(plan.registry_rules, findings, legal),
         )
         reasons += self._legal(inputs, base, plan)
-        reasons += self._company(inputs, base)
+        if plan.static:
+            self._prefixes[base] = _Prefix(tuple(reasons), all(r.allowed for r in reasons))
+        reasons += self.company(
+            inputs.company, q, legal.recipient, legal.history, inputs.opt_outs, base
+        )
         return Verdict.of(reasons)
+
+    def prefix(self, base: tuple[object, ...]) -> _Prefix | None:
+        """The consent, registry and legal reasons of a (channel, purpose, instant, direction),
+        when they depend on nothing else; None until the first full check stored them."""
+        return self._prefixes.get(base)
 
     def _plan(self, inputs: CheckInputs, base: tuple[object, ...]) -> _Plan:
         key = ("plan", *base)
@@ -115,8 +143,16 @@ class CheckMemo:
                 found.append(reason)
         return found  # type: ignore[return-value]  # pieces under rule keys are reasons
 
-    def _company(self, inputs: CheckInputs, base: tuple[object, ...]) -> list[Reason]:
-        legal, q, policy = inputs.legal, inputs.legal.question, inputs.company
+    def company(
+        self,
+        policy: CompanyPolicy,
+        q: Question,
+        recipient: Recipient,
+        history: ContactIndex,
+        opt_outs: Sequence[OptOut],
+        base: tuple[object, ...],
+    ) -> list[Reason]:
+        """The company layer's reasons, each rule memoised by what its scope reads."""
         pieces, found = self._pieces, []
         for cap in policy.caps:
             spec = cap.spec
@@ -130,20 +166,20 @@ class CheckMemo:
             )
             reason = pieces.get(key, _MISSING)
             if reason is _MISSING:
-                reason = pieces[key] = cap_reason(cap, q, legal.recipient, legal.history)
+                reason = pieces[key] = cap_reason(cap, q, recipient, history)
             found.append(reason)
         for cool in policy.cool_offs:
             # Keyed by the earlier contact that starts the cool-off (None: no such contact),
             # so every action without one shares a single answer.
-            key = ("cool", cool.rule_id, *base, cool_off_anchor(cool, q, legal.history))
+            key = ("cool", cool.rule_id, *base, cool_off_anchor(cool, q, history))
             reason = pieces.get(key, _MISSING)
             if reason is _MISSING:
-                reason = pieces[key] = cool_off_reason(cool, q, legal.history, inputs.opt_outs)
+                reason = pieces[key] = cool_off_reason(cool, q, history, opt_outs)
             found.append(reason)
         for window in policy.windows:
             key = ("window", window.rule_id, *base, q.action_group, q.category)
             reason = pieces.get(key, _MISSING)
             if reason is _MISSING:
-                reason = pieces[key] = window_reason(window, q, legal.recipient)
+                reason = pieces[key] = window_reason(window, q, recipient)
             found.append(reason)
         return [reason for reason in found if reason is not None]  # type: ignore[misc]
