@@ -72,12 +72,17 @@ class CustomerPolicy:
         # Consent, registry and legal reasons are the same for every action here: only the
         # company's rules are asked again.
         got = self.loaded
+        reasons = list(prefix.reasons)
+        if got.pack is not None:
+            legal = self._memo.resolve(
+                prefix.legal, question, base, got.pack, lambda: self.inputs(question).legal
+            )
+            reasons += legal
         recipient = self._recipient(question, self._consent(question))
-        company = self._memo.company(
+        reasons += self._memo.company(
             got.company, question, recipient, got.history, got.opt_outs, base
         )
-        allowed = prefix.allowed and all(r.allowed for r in company)
-        return Verdict(allowed, prefix.reasons + tuple(company))
+        return Verdict.of(reasons)
 
     def inputs(
         self, question: Question, history: Sequence[PastContact] | None = None

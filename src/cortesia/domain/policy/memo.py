@@ -27,8 +27,14 @@ from cortesia.domain.policy.company_layer import (
 )
 from cortesia.domain.policy.consent_layer import consent_reasons
 from cortesia.domain.policy.context import ContactIndex, Question, Recipient
-from cortesia.domain.policy.legal import applicable, reads_product, reads_subject, rule_reason
-from cortesia.domain.policy.pack import GatingRule, RegistryRule
+from cortesia.domain.policy.legal import (
+    LegalContext,
+    applicable,
+    reads_product,
+    reads_subject,
+    rule_reason,
+)
+from cortesia.domain.policy.pack import GatingRule, Pack, RegistryRule
 from cortesia.domain.policy.registry_layer import registry_reasons
 from cortesia.domain.verdict import Reason, Verdict
 
@@ -43,20 +49,23 @@ class _Plan:
     registries_read_product: bool
     legal_rules: tuple[tuple[GatingRule, bool, bool], ...]
 
-    @property
-    def static(self) -> bool:
-        """True when no rule of the plan reads the action, its group or its subject."""
-        return not self.registries_read_product and not any(
-            subject or product for _, subject, product in self.legal_rules
-        )
+
+@dataclass(frozen=True, slots=True)
+class _Dynamic:
+    """A legal rule whose answer depends on the action's subject or group."""
+
+    rule: GatingRule
+    subject: bool
+    product: bool
 
 
 @dataclass(frozen=True, slots=True)
 class _Prefix:
-    """Consent, registry and legal reasons shared by every action of one channel and purpose."""
+    """What every action of one channel, purpose and instant shares: the consent and registry
+    reasons, and the legal layer with slots for the rules that read the action."""
 
     reasons: tuple[Reason, ...]
-    allowed: bool
+    legal: tuple[Reason | _Dynamic, ...]
 
 
 class CheckMemo:
@@ -89,9 +98,13 @@ class CheckMemo:
             ("registry", *base, product),
             lambda: registry_reasons(plan.registry_rules, findings, legal),
         )
-        reasons += self._legal(inputs, base, plan)
-        if plan.static:
-            self._prefixes[base] = _Prefix(tuple(reasons), all(r.allowed for r in reasons))
+        if inputs.pack is None:
+            reasons += jurisdiction_reasons(inputs)
+        else:
+            slots = self._legal_slots(inputs, base, plan)
+            if not plan.registries_read_product:
+                self._prefixes[base] = _Prefix(tuple(reasons), slots)
+            reasons += self.resolve(slots, q, base, inputs.pack, lambda: legal)
         reasons += self.company(
             inputs.company, q, legal.recipient, legal.history, inputs.opt_outs, base
         )
@@ -124,24 +137,53 @@ class CheckMemo:
         found = self._piece(key, make)
         return found  # type: ignore[return-value]  # every piece under these keys is a list
 
-    def _legal(self, inputs: CheckInputs, base: tuple[object, ...], plan: _Plan) -> list[Reason]:
-        pack, legal, q = inputs.pack, inputs.legal, inputs.legal.question
-        if pack is None:
-            return jurisdiction_reasons(inputs)
-        pieces, found = self._pieces, []
+    def _legal_slots(
+        self, inputs: CheckInputs, base: tuple[object, ...], plan: _Plan
+    ) -> tuple[Reason | _Dynamic, ...]:
+        """The legal layer's reasons in pack order; rules that read the action's subject or
+        group stay slots, resolved per question."""
+        pack, legal = inputs.pack, inputs.legal
+        slots: list[Reason | _Dynamic] = []
         for rule, subject, product in plan.legal_rules:
+            if subject or product:
+                slots.append(_Dynamic(rule, subject, product))
+                continue
+            key = (rule.meta.rule_id, *base)
+            reason = self._pieces.get(key, _MISSING)
+            if reason is _MISSING and pack is not None:
+                reason = self._pieces[key] = rule_reason(pack, rule, legal)
+            if isinstance(reason, Reason):
+                slots.append(reason)
+        return tuple(slots)
+
+    def resolve(
+        self,
+        slots: Sequence[Reason | _Dynamic],
+        q: Question,
+        base: tuple[object, ...],
+        pack: Pack,
+        legal_of: Callable[[], LegalContext],
+    ) -> list[Reason]:
+        """The legal reasons of this question: fixed ones as they are, slots answered by key."""
+        found: list[Reason] = []
+        legal: LegalContext | None = None
+        for slot in slots:
+            if isinstance(slot, Reason):
+                found.append(slot)
+                continue
             key = (
-                rule.meta.rule_id,
+                slot.rule.meta.rule_id,
                 *base,
-                q.subject_key if subject else None,
-                q.action_group if product else None,
+                q.subject_key if slot.subject else None,
+                q.action_group if slot.product else None,
             )
-            reason = pieces.get(key, _MISSING)
+            reason = self._pieces.get(key, _MISSING)
             if reason is _MISSING:
-                reason = pieces[key] = rule_reason(pack, rule, legal)
-            if reason is not None:
+                legal = legal or legal_of()
+                reason = self._pieces[key] = rule_reason(pack, slot.rule, legal)
+            if isinstance(reason, Reason):
                 found.append(reason)
-        return found  # type: ignore[return-value]  # pieces under rule keys are reasons
+        return found
 
     def company(
         self,
