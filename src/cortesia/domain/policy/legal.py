@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from cortesia.domain.policy.context import ContactIndex, HolidayCalendar, Question, Recipient
 from cortesia.domain.policy.counting import CapSpec, cap_finding
@@ -97,16 +99,19 @@ def _hours(pack: Pack, rule: HoursRule, ctx: LegalContext) -> tuple[bool, str]:
     r = ctx.recipient
     for zone in r.zones:
         local = ctx.question.at.astimezone(zone)
-        moment = f"{DAY_NAMES[local.weekday()].title()} {local:%Y-%m-%d %H:%M} {zone.key}"
         second = local.hour * 3600 + local.minute * 60 + local.second
         if not rule.hours.open_at(local.weekday(), second):
-            return False, f"{moment} is outside {rule.hours.describe()}"
+            return False, f"{_moment(local, zone)} is outside {rule.hours.describe()}"
         if rule.closed_on_holidays:
             region = r.subdivision if rule.regional_holidays else None
             holiday = ctx.holidays(pack.holiday_country, region, local.date())
             if holiday is not None:
-                return False, f"{moment} is a public holiday ({holiday})"
+                return False, f"{_moment(local, zone)} is a public holiday ({holiday})"
     return True, f"within {rule.hours.describe()} in {_zones_text(r)}"
+
+
+def _moment(local: datetime, zone: ZoneInfo) -> str:
+    return f"{DAY_NAMES[local.weekday()].title()} {local:%Y-%m-%d %H:%M} {zone.key}"
 
 
 def _zones_text(r: Recipient) -> str:

@@ -194,7 +194,27 @@ class CheckMemo:
         opt_outs: Sequence[OptOut],
         base: tuple[object, ...],
     ) -> list[Reason]:
-        """The company layer's reasons, each rule memoised by what its scope reads."""
+        """The company layer's reasons, each rule memoised by what its scope reads, and the
+        whole layer by everything its rules read together."""
+        anchors = tuple(cool_off_anchor(cool, q, history) for cool in policy.cool_offs)
+        whole = ("company", *base, q.action_group, q.category, q.subject_key, anchors)
+        known = self._pieces.get(whole)
+        if known is None:
+            known = self._pieces[whole] = self._company(
+                policy, q, recipient, history, opt_outs, base, anchors
+            )
+        return known  # type: ignore[return-value]  # whole-layer keys hold reason lists
+
+    def _company(
+        self,
+        policy: CompanyPolicy,
+        q: Question,
+        recipient: Recipient,
+        history: ContactIndex,
+        opt_outs: Sequence[OptOut],
+        base: tuple[object, ...],
+        anchors: tuple[Hashable, ...],
+    ) -> list[Reason]:
         pieces, found = self._pieces, []
         for cap in policy.caps:
             spec = cap.spec
@@ -210,10 +230,10 @@ class CheckMemo:
             if reason is _MISSING:
                 reason = pieces[key] = cap_reason(cap, q, recipient, history)
             found.append(reason)
-        for cool in policy.cool_offs:
+        for cool, anchor in zip(policy.cool_offs, anchors, strict=True):
             # Keyed by the earlier contact that starts the cool-off (None: no such contact),
             # so every action without one shares a single answer.
-            key = ("cool", cool.rule_id, *base, cool_off_anchor(cool, q, history))
+            key = ("cool", cool.rule_id, *base, anchor)
             reason = pieces.get(key, _MISSING)
             if reason is _MISSING:
                 reason = pieces[key] = cool_off_reason(cool, q, history, opt_outs)

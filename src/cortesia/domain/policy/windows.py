@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from cortesia.errors import ValidationError
@@ -91,6 +92,9 @@ class Window:
 
     def bounds(self, at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """The calendar window holding ``at`` (UTC bounds); for rolling, ``(at-N, at+N)``."""
+        return _bounds(self, at, zone)
+
+    def _bounds(self, at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
         if self.kind is WindowKind.ROLLING:
             span = timedelta(hours=self.hours)
             return at - span, at + span
@@ -121,6 +125,12 @@ class Window:
         if self.kind is not WindowKind.ROLLING:
             return bisect_left(times, hi) - bisect_left(times, lo)
         return _busiest_rolling(times, at.timestamp(), self.hours * 3600.0)
+
+
+@lru_cache(maxsize=8192)
+def _bounds(window: Window, at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    # Many caps of many customers ask for the same window of the same instant and zone.
+    return window._bounds(at, zone)
 
 
 def _busiest_rolling(times: Sequence[float], t: float, span: float) -> int:
