@@ -34,7 +34,7 @@ from cortesia.domain.policy.legal import (
     reads_subject,
     rule_reason,
 )
-from cortesia.domain.policy.pack import GatingRule, Pack, RegistryRule
+from cortesia.domain.policy.pack import FrequencyRule, GatingRule, HoursRule, Pack, RegistryRule
 from cortesia.domain.policy.registry_layer import registry_reasons
 from cortesia.domain.verdict import Reason, Verdict
 
@@ -66,6 +66,22 @@ class _Prefix:
 
     reasons: tuple[Reason, ...]
     legal: tuple[Reason | _Dynamic, ...]
+
+
+def _legal_key(
+    rule: GatingRule, q: Question, base: tuple[object, ...], subject: object, product: object
+) -> Hashable:
+    """What a legal rule's reason reads. Without exemptions (whose texts name the channel and
+    purpose), hours read only the instant and the customer's zones, and a frequency rule adds
+    the channel when it counts per channel: such reasons are shared by every channel and
+    purpose the rule covers."""
+    if not rule.exemptions:
+        if isinstance(rule, HoursRule):
+            return (rule.meta.rule_id, q.at)
+        if isinstance(rule, FrequencyRule):
+            channel = q.channel if rule.per_channel else None
+            return (rule.meta.rule_id, q.at, channel, subject)
+    return (rule.meta.rule_id, *base, subject, product)
 
 
 class CheckMemo:
@@ -148,7 +164,7 @@ class CheckMemo:
             if subject or product:
                 slots.append(_Dynamic(rule, subject, product))
                 continue
-            key = (rule.meta.rule_id, *base)
+            key = _legal_key(rule, inputs.legal.question, base, None, None)
             reason = self._pieces.get(key, _MISSING)
             if reason is _MISSING and pack is not None:
                 reason = self._pieces[key] = rule_reason(pack, rule, legal)
@@ -171,9 +187,10 @@ class CheckMemo:
             if isinstance(slot, Reason):
                 found.append(slot)
                 continue
-            key = (
-                slot.rule.meta.rule_id,
-                *base,
+            key = _legal_key(
+                slot.rule,
+                q,
+                base,
                 q.subject_key if slot.subject else None,
                 q.action_group if slot.product else None,
             )
