@@ -202,18 +202,31 @@ def main() -> None:
         for n in range(per)
     ]
     timings: list[float] = []
+    loads, firsts = 0.0, 0.0  # where the time goes: loading, first question of a pair
     begin = time.perf_counter()
     for cid, at in sessions:
         t0 = time.perf_counter()
         context = engine.policy.for_customer(cid, at)
         load = time.perf_counter() - t0
+        pairs: set[tuple[Channel, str]] = set()
         for question in questions:
             t1 = time.perf_counter()
             context.check(replace(question, at=at))
-            timings.append(time.perf_counter() - t1)
+            took = time.perf_counter() - t1
+            timings.append(took)
+            if (question.channel, question.purpose) not in pairs:
+                pairs.add((question.channel, question.purpose))
+                firsts += took
         timings[-per] += load  # the load counts against the customer's first question
+        loads += load
     total = time.perf_counter() - begin
     print(f"loaded once, {per} questions per customer: {_summary((total, timings), len(timings))}")
+    asked = len(timings)
+    print(
+        f"  per question on average: loading {loads / asked * 1e6:.1f} µs, first question of "
+        f"each channel × purpose {firsts / asked * 1e6:.1f} µs, the rest "
+        f"{(total - loads - firsts) / asked * 1e6:.1f} µs"
+    )
 
 
 def _time(call, asks):  # type: ignore[no-untyped-def]
