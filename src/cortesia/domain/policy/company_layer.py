@@ -6,7 +6,7 @@ its ``when`` condition holds; service purposes are outside marketing caps by the
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from cortesia.domain.policy.company import (
@@ -87,10 +87,11 @@ def window_reason(window: ActionWindow, question: Question, recipient: Recipient
     return None
 
 
-def _anchor_contact(cool: CoolOff, q: Question, history: ContactIndex) -> PastContact | None:
-    """The latest earlier contact (or rejection) the cool-off counts, for this question."""
+def cool_off_table(cool: CoolOff, q: Question, history: ContactIndex) -> dict[object, PastContact]:
+    """The latest earlier contact (or rejection) per action, group or channel, as the
+    cool-off compares them, for questions at ``q.at``."""
     rejected = cool.after is CoolOffAfter.REJECTION
-    latest = history.latest(
+    return history.latest(
         (cool.rule_id, q.at),
         lambda c: (
             c.occurred_at <= q.at
@@ -98,19 +99,15 @@ def _anchor_contact(cool: CoolOff, q: Question, history: ContactIndex) -> PastCo
         ),
         lambda c: _contact_key(cool, c),
     )
+
+
+def _anchor_contact(cool: CoolOff, q: Question, history: ContactIndex) -> PastContact | None:
+    """The latest earlier contact (or rejection) the cool-off counts, for this question."""
+    latest = cool_off_table(cool, q, history)
     wanted = same_key(cool, q)
     if wanted is None and cool.same in (Sameness.ACTION, Sameness.ACTION_GROUP):
         return None
     return latest.get(wanted)
-
-
-def cool_off_anchor(cool: CoolOff, q: Question, history: ContactIndex) -> Hashable:
-    """What this question's cool-off answer depends on besides channel, purpose and instant:
-    the contact that starts it (opt-out cool-offs depend on nothing more)."""
-    if cool.after is CoolOffAfter.OPT_OUT:
-        return None
-    anchor = _anchor_contact(cool, q, history)
-    return None if anchor is None else id(anchor)
 
 
 def _contact_key(cool: CoolOff, c: PastContact) -> object:

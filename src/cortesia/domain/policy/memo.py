@@ -17,12 +17,13 @@ from cortesia.domain.policy.check import (
     check_contact,
     jurisdiction_reasons,
 )
-from cortesia.domain.policy.company import CompanyPolicy
+from cortesia.domain.policy.company import CompanyPolicy, CoolOff, CoolOffAfter, Sameness
 from cortesia.domain.policy.company_layer import (
     OptOut,
     cap_reason,
-    cool_off_anchor,
     cool_off_reason,
+    cool_off_table,
+    same_key,
     window_reason,
 )
 from cortesia.domain.policy.consent_layer import consent_reasons
@@ -213,7 +214,7 @@ class CheckMemo:
     ) -> list[Reason]:
         """The company layer's reasons, each rule memoised by what its scope reads, and the
         whole layer by everything its rules read together."""
-        anchors = tuple(cool_off_anchor(cool, q, history) for cool in policy.cool_offs)
+        anchors = tuple(self._anchor(cool, q, history) for cool in policy.cool_offs)
         whole = ("company", *base, q.action_group, q.category, q.subject_key, anchors)
         known = self._pieces.get(whole)
         if known is None:
@@ -221,6 +222,22 @@ class CheckMemo:
                 policy, q, recipient, history, opt_outs, base, anchors
             )
         return known  # type: ignore[return-value]  # whole-layer keys hold reason lists
+
+    def _anchor(self, cool: CoolOff, q: Question, history: ContactIndex) -> Hashable:
+        """What this question's cool-off answer depends on besides channel, purpose and
+        instant: the earlier contact that starts it (opt-out cool-offs depend on nothing
+        more). The cool-off's table is built once per instant."""
+        if cool.after is CoolOffAfter.OPT_OUT:
+            return None
+        wanted = same_key(cool, q)
+        if wanted is None and cool.same in (Sameness.ACTION, Sameness.ACTION_GROUP):
+            return None
+        key = ("anchors", cool.rule_id, q.at)
+        table = self._pieces.get(key)
+        if table is None:
+            table = self._pieces[key] = cool_off_table(cool, q, history)
+        found = table.get(wanted)  # type: ignore[attr-defined]  # anchor keys hold tables
+        return None if found is None else id(found)
 
     def _company(
         self,
