@@ -72,17 +72,18 @@ class CustomerPolicy:
         # Consent, registry and legal reasons are the same for every action here: only the
         # company's rules are asked again.
         got = self.loaded
+        company = self._memo.company(
+            got.company, question, prefix.recipient, got.history, got.opt_outs, base
+        )
+        if prefix.fixed is not None:  # no legal rule reads the action
+            allowed = prefix.fixed_allowed and all(r.allowed for r in company)
+            return Verdict(allowed, prefix.fixed + tuple(company))
         reasons = list(prefix.reasons)
         if got.pack is not None:
-            legal = self._memo.resolve(
+            reasons += self._memo.resolve(
                 prefix.legal, question, base, got.pack, lambda: self.inputs(question).legal
             )
-            reasons += legal
-        recipient = self._recipient(question, self._consent(question))
-        reasons += self._memo.company(
-            got.company, question, recipient, got.history, got.opt_outs, base
-        )
-        return Verdict.of(reasons)
+        return Verdict.of(reasons + company)
 
     def inputs(
         self, question: Question, history: Sequence[PastContact] | None = None

@@ -67,6 +67,19 @@ class _Prefix:
 
     reasons: tuple[Reason, ...]
     legal: tuple[Reason | _Dynamic, ...]
+    recipient: Recipient
+    # When no legal rule reads the action: every shared reason, and whether all allow.
+    fixed: tuple[Reason, ...] | None = None
+    fixed_allowed: bool = False
+
+    @classmethod
+    def of(
+        cls, reasons: tuple[Reason, ...], legal: tuple[Reason | _Dynamic, ...], recipient: Recipient
+    ) -> _Prefix:
+        if any(isinstance(slot, _Dynamic) for slot in legal):
+            return cls(reasons, legal, recipient)
+        fixed = reasons + tuple(r for r in legal if isinstance(r, Reason))
+        return cls(reasons, legal, recipient, fixed, all(r.allowed for r in fixed))
 
 
 def _legal_key(
@@ -120,7 +133,7 @@ class CheckMemo:
         else:
             slots = self._legal_slots(inputs, base, plan)
             if not plan.registries_read_product:
-                self._prefixes[base] = _Prefix(tuple(reasons), slots)
+                self._prefixes[base] = _Prefix.of(tuple(reasons), slots, legal.recipient)
             reasons += self.resolve(slots, q, base, inputs.pack, lambda: legal)
         reasons += self.company(
             inputs.company, q, legal.recipient, legal.history, inputs.opt_outs, base
