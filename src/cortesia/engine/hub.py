@@ -54,7 +54,7 @@ class Engine:
             store,
             clock,
             packs if packs is not None else PackLibrary(),
-            registries or dnc or NoRegistries(),
+            _first(registries, dnc, default=NoRegistries()),
             company if company is not None else StaticCompanyPolicy(),
             apply_review=apply_review,
         )
@@ -73,3 +73,8 @@ class Engine:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _first(*found: RegistryLookup | None, default: RegistryLookup) -> RegistryLookup:
+    """The first adapter given (``is not None``, not truthiness: an empty store is still one)."""
+    return next((item for item in found if item is not None), default)
