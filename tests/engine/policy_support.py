@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from cortesia.adapters.memory import FrozenClock, MemoryStore
@@ -39,6 +39,23 @@ class FakeRegistries:
         return RegistryFinding(
             registry_id, number, channel, number in numbers, numbers.get(number), version
         )
+
+
+@dataclass
+class ChannelRegistries(FakeRegistries):
+    """Fake registries whose listings name the channels they block (Colombia's RNE, Chile's
+    per-provider No Molestar): ``only[number]`` is the set of channels a listing covers."""
+
+    only: dict[str, frozenset[Channel]] = field(default_factory=dict)
+
+    def find(
+        self, registry_id: str, number: str, channel: Channel | None, at: datetime
+    ) -> RegistryFinding:
+        found = super().find(registry_id, number, channel, at)
+        blocked = self.only.get(number)
+        if found.listed and blocked is not None and channel not in blocked:
+            return replace(found, listed=False, listed_since=None)
+        return found
 
 
 def policy_engine(at: datetime, registries: FakeRegistries | None = None) -> Engine:

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from tests.engine.policy_support import (
+    ChannelRegistries,
     FakeRegistries,
     add_customer,
     consent,
@@ -19,7 +19,6 @@ from tests.engine.policy_support import (
 
 from cortesia.domain.policy.pack import FrequencyRule, HoursRule, NoticeRule, RegistryRule
 from cortesia.domain.policy.rules import Confidence
-from cortesia.domain.registry import RegistryFinding
 from cortesia.domain.verdict import Verdict
 from cortesia.domain.vocabulary import Channel, ConsentStatus
 from cortesia.engine.hub import Engine
@@ -30,22 +29,6 @@ NOW = datetime(2026, 11, 24, 15, tzinfo=UTC)  # Tuesday 12:00 in Santiago (summe
 PHONE = "+56961234567"
 SANTIAGO = "America/Santiago"
 COLLECTIONS = "collections"
-
-
-@dataclass
-class ChannelRegistries(FakeRegistries):
-    """Fake registries whose listings name the channels they block (per-provider requests)."""
-
-    only: dict[str, frozenset[Channel]] = field(default_factory=dict)
-
-    def find(
-        self, registry_id: str, number: str, channel: Channel | None, at: datetime
-    ) -> RegistryFinding:
-        found = super().find(registry_id, number, channel, at)
-        blocked = self.only.get(number)
-        if found.listed and blocked is not None and channel not in blocked:
-            return replace(found, listed=False, listed_since=None)
-        return found
 
 
 def _reviewing(engine: Engine, registries: FakeRegistries) -> PolicyService:

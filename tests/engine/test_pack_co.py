@@ -4,10 +4,10 @@ test_policy_check.py, with the edges of each window."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from tests.engine.policy_support import (
+    ChannelRegistries,
     FakeRegistries,
     add_customer,
     consent,
@@ -20,7 +20,6 @@ from tests.engine.policy_support import (
 
 from cortesia.domain.contacts import Outcome
 from cortesia.domain.policy.rules import Confidence
-from cortesia.domain.registry import RegistryFinding
 from cortesia.domain.verdict import Verdict
 from cortesia.domain.vocabulary import Channel, ConsentStatus
 from cortesia.engine.hub import Engine
@@ -29,22 +28,6 @@ from cortesia.engine.policy import PolicyService, StaticCompanyPolicy
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=UTC)  # Tuesday 10:00 in Bogotá (UTC-5)
 PHONE = "+573001234567"
-
-
-@dataclass
-class ChannelRegistries(FakeRegistries):
-    """Fake registries whose listings name the channels excluded (the RNE since April 2024)."""
-
-    only: dict[str, frozenset[Channel]] = field(default_factory=dict)
-
-    def find(
-        self, registry_id: str, number: str, channel: Channel | None, at: datetime
-    ) -> RegistryFinding:
-        found = super().find(registry_id, number, channel, at)
-        excluded = self.only.get(number)
-        if found.listed and excluded is not None and channel not in excluded:
-            return replace(found, listed=False, listed_since=None)
-        return found
 
 
 def _engine(registries: FakeRegistries | None = None) -> tuple[Engine, PolicyService]:

@@ -110,17 +110,3 @@ def history_horizon(pack: Pack | None, company: CompanyPolicy) -> timedelta:
     spans += [cap.spec.window.horizon() for cap in company.caps]
     spans += [c.duration for c in company.cool_offs if c.after is not CoolOffAfter.OPT_OUT]
     return max(spans)
-
-
-def registry_findings(
-    registries: RegistryLookup,
-    wanted: Sequence[str],
-    customer: Customer,
-    channel: Channel,
-    at: datetime,
-) -> dict[str, list[FindingLike]]:
-    """What each registry the pack names says about each of the customer's numbers."""
-    return {
-        registry: [registries.find(registry, phone, channel, at) for phone in customer.phones]
-        for registry in dict.fromkeys(wanted)
-    }
