@@ -18,8 +18,11 @@ from cortesia.bootstrap import build_engine, init_workspace
 from cortesia.config import Settings, get_settings
 from cortesia.domain.access import Scope
 from cortesia.domain.consent import ConsentEntry, ConsentEvent, NewConsentEvent
+from cortesia.domain.contacts import Outcome
 from cortesia.domain.customers import Customer
+from cortesia.domain.decisions import Decision
 from cortesia.domain.vocabulary import Channel, ConsentKind, ConsentStatus, Source
+from cortesia.engine.decide import DecisionRequest
 from cortesia.engine.hub import Engine
 from cortesia.engine.options import EngineOptions
 from cortesia.errors import (
@@ -48,6 +51,8 @@ __all__ = [
     "ConsentStatus",
     "CortesiaError",
     "Customer",
+    "Decision",
+    "DecisionRequest",
     "Engine",
     "EngineOptions",
     "ForbiddenError",
@@ -55,6 +60,7 @@ __all__ = [
     "MemoryStore",
     "NewConsentEvent",
     "NotFoundError",
+    "Outcome",
     "RateLimitedError",
     "Scope",
     "Settings",

@@ -10,9 +10,10 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from cortesia.adapters.memory_contacts import MemoryContacts
+from cortesia.adapters.memory_decisions import MemoryCounters, MemoryDecisions
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
@@ -20,7 +21,15 @@ from cortesia.domain.contacts import Contact, Judge, Outcome
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import GENESIS_HASH, ChainHead, blank_personal, seal
 from cortesia.domain.verdict import Verdict
-from cortesia.engine.ports import ErasureReceipt
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.ports import (
+    CatalogVersion,
+    DecisionRecord,
+    ErasureReceipt,
+    OutcomeEvent,
+    ResponseCount,
+    VolumeClaim,
+)
 from cortesia.errors import NotFoundError
 
 
@@ -63,6 +72,8 @@ class MemoryStore:
         self._keys: dict[str, ApiKeyRecord] = {}
         self._secrets: dict[str, bytes] = {}
         self._contacts = MemoryContacts()
+        self._decisions = MemoryDecisions()
+        self._counters = MemoryCounters()
 
     # -- ledger -------------------------------------------------------------
     def append(
@@ -178,9 +189,15 @@ class MemoryStore:
                     blanked += 1
             self._suppressed.update(digests)
             forgotten = self._contacts.forget_customer(customer_id)
+            decisions = self._decisions.forget_customer(customer_id)
             result = self._append_one(erasure, recorded_at)
             return ErasureReceipt(
-                customer_id, blanked, len(set(digests)), result.event.event_id, forgotten
+                customer_id,
+                blanked,
+                len(set(digests)),
+                result.event.event_id,
+                forgotten,
+                decisions,
             )
 
     # -- keys and secrets ---------------------------------------------------
@@ -239,6 +256,51 @@ class MemoryStore:
 
     def release_expired(self, now: datetime) -> int:
         return self._contacts.release_expired(now)
+
+    # -- catalog, decisions, outcomes, counters (memory_decisions.py) -------
+    def save_catalog(
+        self, document: Mapping[str, object], digest: str, source: str, at: datetime
+    ) -> CatalogVersion:
+        return self._decisions.save_catalog(document, digest, source, at)
+
+    def catalog_version(self, version: int | None = None) -> CatalogVersion | None:
+        return self._decisions.catalog_version(version)
+
+    def latest_catalog_number(self) -> int | None:
+        return self._decisions.latest_catalog_number()
+
+    def catalog_versions(self) -> list[CatalogVersion]:
+        return self._decisions.catalog_versions()
+
+    def record_decision(self, record: DecisionRecord) -> None:
+        self._decisions.record_decision(record)
+
+    def find_decision(self, decision_id: str) -> DecisionRecord | None:
+        return self._decisions.find_decision(decision_id)
+
+    def decisions_of(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:
+        return self._decisions.decisions_of(customer_id, limit)
+
+    def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:
+        return self._decisions.record_outcome_event(event)
+
+    def outcomes_of_decision(self, decision_id: str) -> list[OutcomeEvent]:
+        return self._decisions.outcomes_of_decision(decision_id)
+
+    def add_responses(self, deltas: Sequence[tuple[str, Channel, str, ResponseCount]]) -> None:
+        self._counters.add_responses(deltas)
+
+    def response_counts(self) -> dict[tuple[str, Channel, str], ResponseCount]:
+        return self._counters.response_counts()
+
+    def take_volume(self, claims: Sequence[VolumeClaim]) -> bool:
+        return self._counters.take_volume(claims)
+
+    def give_back_volume(self, claims: Sequence[VolumeClaim]) -> None:
+        self._counters.give_back_volume(claims)
+
+    def volume_used(self, day: date, keys: Sequence[str]) -> dict[str, tuple[int, float]]:
+        return self._counters.volume_used(day, keys)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -14,6 +14,7 @@ from cortesia.api.routes import (
     consent,
     contacts,
     customers,
+    decisions,
     health,
     ledger,
     policy,
@@ -70,6 +71,6 @@ def create_app(
     limit = max_body_bytes or settings.max_body_bytes
     app.add_middleware(BodyLimit, max_bytes=limit, renderer=renderer)
     docs.install(app)
-    for module in (health, customers, consent, ledger, policy, contacts, unsubscribe):
+    for module in (health, customers, consent, ledger, policy, contacts, decisions, unsubscribe):
         app.include_router(module.router)
     return app

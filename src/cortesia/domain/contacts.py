@@ -56,6 +56,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     REACHED = "reached"  # direct contact achieved (Colombia's "contacto directo")
     ACCEPTED = "accepted"
+    CLICKED = "clicked"
     REJECTED = "rejected"
     IGNORED = "ignored"
     OPTED_OUT = "opted_out"

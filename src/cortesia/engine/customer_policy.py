@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cortesia.domain.consent import ConsentEvent
+from cortesia.domain.contacts import Contact
 from cortesia.domain.customers import Customer
 from cortesia.domain.policy.check import CheckInputs, registry_rules
 from cortesia.domain.policy.company import CompanyPolicy
@@ -42,6 +43,7 @@ class Loaded:
     opt_outs: Sequence[OptOut]
     history: ContactIndex
     apply_review: bool
+    contacts: Sequence[Contact] = ()  # the same history as contacts, in time order
 
 
 class CustomerPolicy:

@@ -7,14 +7,17 @@ from collections.abc import Sequence
 from cortesia.domain.chain_check import Anchor
 from cortesia.domain.ledger import ChainHead
 from cortesia.engine.access import AccessService
+from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.contacts import ContactService
 from cortesia.engine.customers import CustomerService
+from cortesia.engine.decide import DecisionService
 from cortesia.engine.dnc import DncService
 from cortesia.engine.erasure import erase_customer
 from cortesia.engine.jurisdictions import PackLibrary
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
 from cortesia.engine.options import EngineOptions
+from cortesia.engine.outcomes import OutcomeService
 from cortesia.engine.policy import (
     CompanyPolicySource,
     JurisdictionPacks,
@@ -23,6 +26,7 @@ from cortesia.engine.policy import (
 )
 from cortesia.engine.policy_facts import NoRegistries, RegistryLookup
 from cortesia.engine.ports import Clock, DncRegistries, ErasureReceipt, Store
+from cortesia.engine.scoring import ActionScorer, BetaPropensity
 from cortesia.engine.unsubscribe import UnsubscribeService
 
 
@@ -40,6 +44,7 @@ class Engine:
         company: CompanyPolicySource | None = None,
         dnc: DncRegistries | None = None,
         apply_review: bool = False,
+        scorer: ActionScorer | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -58,6 +63,14 @@ class Engine:
             company if company is not None else StaticCompanyPolicy(),
             apply_review=apply_review,
         )
+        refresh = self.options.shared_state_refresh_seconds
+        self.catalog = CatalogService(store, clock, refresh_seconds=refresh)
+        beta = BetaPropensity(store, refresh_seconds=refresh)
+        self.decisions = DecisionService(
+            store, clock, self.catalog, self.policy, scorer if scorer is not None else beta
+        )
+        # This process sees its own outcomes at once; other processes' within ``refresh``.
+        self.outcomes = OutcomeService(store, clock, self.consent, learned=beta.forget_cache)
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

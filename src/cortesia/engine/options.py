@@ -12,3 +12,5 @@ class EngineOptions:
     public_base_url: str = "http://127.0.0.1:8000"
     unsubscribe_keys: tuple[tuple[str, bytes], ...] = ()
     unsubscribe_ttl_days: int = 90
+    # How stale a process's copy of shared state (catalog version, response counts) may be.
+    shared_state_refresh_seconds: float = 1.0

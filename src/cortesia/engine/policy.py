@@ -111,18 +111,33 @@ class PolicyService:
         """Countries with a pack of their own."""
         return self._packs.countries()
 
-    def for_customer(self, customer_id: str, at: datetime | None = None) -> CustomerPolicy:
-        """Load one customer's context at ``at`` (now) to ask about many contacts."""
+    def for_customer(
+        self,
+        customer_id: str,
+        at: datetime | None = None,
+        *,
+        min_horizon: timedelta = timedelta(0),
+    ) -> CustomerPolicy:
+        """Load one customer's context at ``at`` (now) to ask about many contacts; the
+        contact history reaches back at least ``min_horizon`` (for the caller's own rules)."""
         moment = at or self._now()
         customer = self._customer(customer_id)
         company = self._company.current()
         pack = self._packs.pack(customer.country)
         events = self._store.events_of(customer_id, until=moment)
-        since = moment - history_horizon(pack, company)
-        history = ContactIndex(self._store.contacts_of(customer_id, since, self._now()))
+        since = moment - max(history_horizon(pack, company), min_horizon)
+        contacts = self._store.contacts_of(customer_id, since, self._now())
         apply_review = self._apply_review or company.apply_needs_review
         loaded = Loaded(
-            customer, moment, company, pack, events, opt_outs(events), history, apply_review
+            customer,
+            moment,
+            company,
+            pack,
+            events,
+            opt_outs(events),
+            ContactIndex(contacts),
+            apply_review,
+            contacts,
         )
         return CustomerPolicy(self._store, self._registries, self._holidays, loaded)
 
@@ -161,21 +176,25 @@ class PolicyService:
     ) -> Reservation:
         """Check and, when allowed, hold the slot atomically until the reservation expires."""
         question = self._question(channel, purpose, at, action, direction)
-        context = self.for_customer(customer_id, question.at)
+        return self.hold(self.for_customer(customer_id, question.at), question)
+
+    def hold(self, context: CustomerPolicy, question: Question) -> Reservation:
+        """Check ``question`` against the customer's history read again under their lock and,
+        when allowed, store the contact as reserved until the hold expires."""
         now = self._now()
-        act = action or ActionRef()
+        customer_id = context.loaded.customer.customer_id
         minutes = context.loaded.company.reservation_minutes
         draft = Contact(
             new_contact_id(now),
             customer_id,
-            channel,
-            purpose,
+            question.channel,
+            question.purpose,
             question.at,
-            action_id=act.action_id,
-            action_group=act.action_group,
-            category=act.category,
-            subject=act.subject,
-            direction=direction,
+            action_id=question.action_id,
+            action_group=question.action_group,
+            category=question.category,
+            subject=question.subject,
+            direction=question.direction,
             status=ContactStatus.RESERVED,
             # A contact planned for later is held until its own instant, then the hold.
             expires_at=max(now, question.at) + timedelta(minutes=minutes),

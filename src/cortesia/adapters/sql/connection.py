@@ -107,3 +107,25 @@ def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
 def driver(connection: sa.Connection) -> Any:
     """The DBAPI connection under ``connection``, for executemany and COPY in hot paths."""
     return connection.connection.driver_connection
+
+
+@contextmanager
+def raw_cursor(engine: sa.Engine, what: str) -> Iterator[Any]:
+    """A DBAPI cursor on a pooled connection, for one-statement hot paths.
+
+    SQLite's driver runs in autocommit mode here (each statement its own transaction);
+    PostgreSQL's opens one, committed on success. Errors become ``StoreError``; on an
+    error the pool rolls the connection back when it takes it back.
+    """
+    with guarded(engine, what):
+        raw = engine.raw_connection()
+        try:
+            connection = raw.driver_connection
+            cursor = connection.cursor()  # type: ignore[union-attr]
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            connection.commit()  # type: ignore[union-attr]
+        finally:
+            raw.close()

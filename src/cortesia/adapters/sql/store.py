@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from cortesia.adapters.sql.catalogs import SqlCatalogs
 from cortesia.adapters.sql.codec import key_from_row, key_row, to_micros
 from cortesia.adapters.sql.connection import create, driver, guarded, sqlite_file, writing
 from cortesia.adapters.sql.contacts import SqlContacts
+from cortesia.adapters.sql.counters import SqlCounters
 from cortesia.adapters.sql.customers import SqlCustomers, insert_ignoring
+from cortesia.adapters.sql.decisions import SqlDecisions, forget_customer_in
 from cortesia.adapters.sql.ledger import SqlLedger
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
 from cortesia.adapters.sql.tables import (
@@ -29,7 +32,15 @@ from cortesia.domain.contacts import Contact, Judge, Outcome
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import ChainHead
 from cortesia.domain.verdict import Verdict
-from cortesia.engine.ports import ErasureReceipt
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.ports import (
+    CatalogVersion,
+    DecisionRecord,
+    ErasureReceipt,
+    OutcomeEvent,
+    ResponseCount,
+    VolumeClaim,
+)
 from cortesia.errors import NotFoundError, StoreError
 
 _INIT_HINT = "run `cortesia init` to create or upgrade it"
@@ -58,7 +69,8 @@ def _check_schema(engine: sa.Engine, url: str) -> None:
 
 
 class SqlStore:
-    """Ledger, customers, suppression list, keys and secrets of one workspace database."""
+    """Every port of one workspace database: ledger, customers, suppression list, keys,
+    secrets, contact history, catalog versions, decisions, outcomes and counters."""
 
     def __init__(self, url: str) -> None:
         path = sqlite_file(url)
@@ -74,6 +86,9 @@ class SqlStore:
         self._ledger = SqlLedger(self._engine, statements)
         self._customers = SqlCustomers(self._engine, statements)
         self._contacts = SqlContacts(self._engine)
+        self._catalogs = SqlCatalogs(self._engine)
+        self._decisions = SqlDecisions(self._engine)
+        self._counters = SqlCounters(self._engine)
         self._secrets: dict[str, bytes] = {}
 
     @property
@@ -175,8 +190,11 @@ class SqlStore:
             forgotten = connection.execute(
                 sa.delete(contacts).where(contacts.c.customer_id == customer_id)
             ).rowcount
+            decided = forget_customer_in(connection, customer_id)
             result = self._ledger.append_in(connection, [erasure], recorded_at)[0]
-        return ErasureReceipt(customer_id, blanked, len(unique), result.event.event_id, forgotten)
+        return ErasureReceipt(
+            customer_id, blanked, len(unique), result.event.event_id, forgotten, decided
+        )
 
     # -- keys and secrets ---------------------------------------------------
     def add_key(self, key: ApiKeyRecord) -> None:
@@ -249,6 +267,51 @@ class SqlStore:
 
     def release_expired(self, now: datetime) -> int:
         return self._contacts.release_expired(now)
+
+    # -- catalog, decisions, outcomes, counters ------------------------------
+    def save_catalog(
+        self, document: Mapping[str, object], digest: str, source: str, at: datetime
+    ) -> CatalogVersion:
+        return self._catalogs.save_catalog(document, digest, source, at)
+
+    def catalog_version(self, version: int | None = None) -> CatalogVersion | None:
+        return self._catalogs.catalog_version(version)
+
+    def latest_catalog_number(self) -> int | None:
+        return self._catalogs.latest_catalog_number()
+
+    def catalog_versions(self) -> list[CatalogVersion]:
+        return self._catalogs.catalog_versions()
+
+    def record_decision(self, record: DecisionRecord) -> None:
+        self._decisions.record_decision(record)
+
+    def find_decision(self, decision_id: str) -> DecisionRecord | None:
+        return self._decisions.find_decision(decision_id)
+
+    def decisions_of(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:
+        return self._decisions.decisions_of(customer_id, limit)
+
+    def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:
+        return self._decisions.record_outcome_event(event)
+
+    def outcomes_of_decision(self, decision_id: str) -> list[OutcomeEvent]:
+        return self._decisions.outcomes_of_decision(decision_id)
+
+    def add_responses(self, deltas: Sequence[tuple[str, Channel, str, ResponseCount]]) -> None:
+        self._counters.add_responses(deltas)
+
+    def response_counts(self) -> dict[tuple[str, Channel, str], ResponseCount]:
+        return self._counters.response_counts()
+
+    def take_volume(self, claims: Sequence[VolumeClaim]) -> bool:
+        return self._counters.take_volume(claims)
+
+    def give_back_volume(self, claims: Sequence[VolumeClaim]) -> None:
+        self._counters.give_back_volume(claims)
+
+    def volume_used(self, day: date, keys: Sequence[str]) -> dict[str, tuple[int, float]]:
+        return self._counters.volume_used(day, keys)
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The migration revision these tables match; a test pins it to Alembic's head.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 # SQLite makes an INTEGER PRIMARY KEY the rowid itself: no second index on seq.
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -141,7 +141,70 @@ contacts = sa.Table(
     ),
 )
 
+catalog_versions = sa.Table(
+    "catalog_versions",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("digest", sa.Text, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("action_count", sa.Integer, nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("decision_id", sa.Text, primary_key=True),
+    sa.Column("customer_id", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.BigInteger, nullable=False),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("direction", sa.Text, nullable=False),
+    sa.Column("silent", sa.Boolean, nullable=False),
+    sa.Column("catalog_version", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    # A customer's latest decisions (and erasure) read one range of this index.
+    sa.Index("ix_decisions_customer_decided", "customer_id", "decided_at"),
+)
+
+outcome_events = sa.Table(
+    "outcome_events",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("decision_id", sa.Text, nullable=False),
+    sa.Column("action_id", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.BigInteger, nullable=False),
+    sa.Column("recorded_at", sa.BigInteger, nullable=False),
+    sa.Column("contact_id", sa.Text),
+    sa.Index("ix_outcome_events_decision", "decision_id", "occurred_at"),
+)
+
+response_counts = sa.Table(
+    "response_counts",
+    metadata,
+    sa.Column("action_id", sa.Text, primary_key=True),
+    sa.Column("channel", sa.Text, primary_key=True),
+    sa.Column("direction", sa.Text, primary_key=True),
+    sa.Column("trials", sa.BigInteger, nullable=False),
+    sa.Column("accepts", sa.BigInteger, nullable=False),
+    sa.Column("opt_outs", sa.BigInteger, nullable=False),
+)
+
+volume_counters = sa.Table(
+    "volume_counters",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),  # ISO date, the catalog's local day
+    sa.Column("used", sa.BigInteger, nullable=False),
+    # Millionths of the currency unit: sums of small costs stay exact.
+    sa.Column("spent", sa.BigInteger, nullable=False),
+)
+
 # Column order of consent_events, as the codec builds and reads rows.
 EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in consent_events.columns)
 CUSTOMER_COLUMNS: tuple[str, ...] = tuple(c.name for c in customers.columns)
 CONTACT_COLUMNS: tuple[str, ...] = tuple(c.name for c in contacts.columns)
+DECISION_COLUMNS: tuple[str, ...] = tuple(c.name for c in decisions.columns)
+OUTCOME_COLUMNS: tuple[str, ...] = tuple(c.name for c in outcome_events.columns)

@@ -1,0 +1,55 @@
+"""Next-best-action decisions, their explanations, and their outcomes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from cortesia.api.decision_schemas import DecisionIn, OutcomeIn
+from cortesia.api.deps import Decide, EngineDep
+from cortesia.engine.decide import DecisionRequest
+from cortesia.engine.decision_input import parse_context, parse_decision_channel
+from cortesia.engine.decision_views import decision_view, stored_decision_view
+from cortesia.engine.instants import parse_instant
+
+router = APIRouter(tags=["decisions"])
+DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.post("/v1/decisions", summary="The next best actions for a customer on a channel")
+def decide(body: DecisionIn, engine: EngineDep, _: Decide) -> dict[str, Any]:
+    request = DecisionRequest(
+        body.customer,
+        parse_decision_channel(body.channel),
+        body.direction,
+        parse_context(body.context),
+        parse_instant(body.at, "at") if body.at else None,
+        body.limit,
+    )
+    return decision_view(engine.decisions.decide(request))
+
+
+@router.get("/v1/decisions/{decision_id}", summary="A stored decision, explained")
+def show(decision_id: DecisionId, engine: EngineDep, _: Decide) -> dict[str, Any]:
+    return stored_decision_view(engine.decisions.find(decision_id))
+
+
+@router.get("/v1/customers/{customer_id}/decisions", summary="A customer's latest decisions")
+def of_customer(
+    customer_id: Annotated[str, Path(min_length=1, max_length=128)],
+    engine: EngineDep,
+    _: Decide,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    found = engine.decisions.of_customer(customer_id, limit)
+    return {"customer": customer_id, "decisions": [stored_decision_view(r) for r in found]}
+
+
+@router.post("/v1/outcomes", summary="Report what came of an offered action (idempotent)")
+def outcome(body: OutcomeIn, engine: EngineDep, _: Decide) -> dict[str, Any]:
+    at = parse_instant(body.at, "at") if body.at else None
+    receipt = engine.outcomes.record(
+        body.decision_id, body.action, body.outcome, key=body.key, at=at
+    )
+    return receipt.as_dict()

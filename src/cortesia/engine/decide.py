@@ -1,0 +1,251 @@
+"""The real-time next-best-action decision.
+
+candidates → eligibility → contact policy and consent (hard) → scoring → arbitration →
+selection → record. Each candidate is an action of the catalog that offers the asked
+channel; one that stops is kept in the trace with the stage it reached and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from cortesia.domain.catalog import Action, Catalog, ChannelTreatment
+from cortesia.domain.contacts import DIRECTIONS, new_contact_id
+from cortesia.domain.decisions import (
+    CandidateTrace,
+    ContextValue,
+    Decision,
+    Scores,
+    Stage,
+    Versions,
+)
+from cortesia.domain.explain import decision_reason
+from cortesia.domain.policy.context import Question
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.candidates import (
+    cool_off_stop,
+    eligibility_stop,
+    policy_stop,
+    validity_stop,
+    window_stop,
+)
+from cortesia.engine.catalog import CatalogService
+from cortesia.engine.customer_policy import CustomerPolicy
+from cortesia.engine.decision_env import decision_env
+from cortesia.engine.policy import ActionRef, PolicyService
+from cortesia.engine.policy_facts import zone, zones_of
+from cortesia.engine.ports import Clock, DecisionRecord, Store
+from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValue
+from cortesia.engine.selection import Room, Weighed, select
+from cortesia.errors import NotFoundError, ValidationError
+
+MAX_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRequest:
+    """What the channel asks: the best actions for this customer on this channel now."""
+
+    customer_id: str
+    channel: Channel
+    direction: str = "outbound"
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+    at: datetime | None = None
+    limit: int = 1
+
+    def __post_init__(self) -> None:
+        if self.channel is Channel.ALL:
+            raise ValidationError("channel", "all", "a decision is made for one channel")
+        if self.direction not in DIRECTIONS:
+            raise ValidationError("direction", self.direction, "must be inbound or outbound")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise ValidationError("limit", self.limit, f"must be between 1 and {MAX_LIMIT}")
+        if self.at is not None and self.at.utcoffset() is None:
+            raise ValidationError("at", self.at.isoformat(), "instant needs a UTC offset")
+
+
+@dataclass(slots=True)
+class _Round:
+    """One decision in the making: what was loaded, and the trace so far."""
+
+    request: DecisionRequest
+    at: datetime
+    local: datetime
+    catalog: Catalog
+    session: CustomerPolicy
+    env: dict[str, object]
+    trace: list[CandidateTrace] = field(default_factory=list)
+
+
+class DecisionService:
+    """Decide, and keep every decision to explain it later."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        catalog: CatalogService,
+        policy: PolicyService,
+        scorer: ActionScorer,
+        eroded: ErodedValue | None = None,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._catalog = catalog
+        self._policy = policy
+        self.scorer = scorer
+        self.eroded = eroded or SegmentErodedValue()
+
+    def decide(self, request: DecisionRequest) -> Decision:
+        """Run every stage for the customer and record the decision."""
+        current = self._start(request)
+        candidates = current.catalog.for_channel(request.channel)
+        weighed = [w for action in candidates if (w := self._weigh(current, action))]
+        customer = current.session.loaded.customer
+        room = Room(request.limit, _counter_day(current), customer.language)
+        chosen, picked = select(weighed, room, current.session, self._policy, self._store)
+        decision = Decision(
+            new_contact_id(self._clock.now()),
+            customer.customer_id,
+            current.at,
+            request.channel,
+            request.direction,
+            dict(request.context),
+            tuple(chosen),
+            decision_reason(chosen, current.trace, len(candidates), current.catalog.version),
+            (*current.trace, *picked),
+            Versions(current.catalog.version, self._policy_version(), self.scorer.version),
+            customer.language,
+            {"names": {a.action_id: a.name.get(customer.language) for a in candidates}},
+        )
+        self._store.record_decision(
+            DecisionRecord(
+                decision.decision_id,
+                decision.customer_id,
+                decision.decided_at,
+                decision.channel,
+                decision.direction,
+                decision.silent,
+                current.catalog.version,
+                decision.as_dict(),
+            )
+        )
+        return decision
+
+    def find(self, decision_id: str) -> DecisionRecord:
+        """A stored decision; NotFoundError when there is none."""
+        found = self._store.find_decision(decision_id)
+        if found is None:
+            raise NotFoundError("decision", decision_id)
+        return found
+
+    def of_customer(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:
+        """The customer's latest decisions, newest first."""
+        return self._store.decisions_of(customer_id, limit)
+
+    # -- stages ---------------------------------------------------------------
+    def _start(self, request: DecisionRequest) -> _Round:
+        at = request.at or self._clock.now()
+        catalog = self._catalog.current()
+        session = self._policy.for_customer(
+            request.customer_id, at, min_horizon=_catalog_horizon(catalog)
+        )
+        loaded = session.loaded
+        env = decision_env(
+            loaded.customer,
+            request.channel,
+            request.direction,
+            request.context,
+            at,
+            loaded.contacts,
+            loaded.events,
+            (n for n in catalog.names_read() if n.startswith("consent.")),
+        )
+        local = at.astimezone(zones_of(loaded.customer)[0])
+        return _Round(request, at, local, catalog, session, dict(env))
+
+    def _weigh(self, current: _Round, action: Action) -> Weighed | None:
+        request = current.request
+        treatment = action.channels[request.channel]
+        stop = self._screen(current, action, treatment)
+        if stop is not None:
+            current.trace.append(stop)
+            return None
+        ref = ActionRef(action.action_id, action.group, action.category.value)
+        question = self._policy.question(
+            request.channel, action.purpose, current.at, ref, request.direction
+        )
+        refused = policy_stop(current.session.check(question))
+        if refused is not None:
+            current.trace.append(_stopped(action, request.channel, Stage.POLICY, refused))
+            return None
+        return self._score(current, action, treatment, question)
+
+    def _screen(
+        self, current: _Round, action: Action, treatment: ChannelTreatment
+    ) -> CandidateTrace | None:
+        channel, local = current.request.channel, current.local
+        stop = validity_stop(action, local.date()) or window_stop(
+            treatment, current.request.direction, local
+        )
+        if stop is not None:
+            return _stopped(action, channel, Stage.CANDIDATES, stop)
+        contacts = current.session.loaded.contacts
+        stop = cool_off_stop(action, contacts, current.at) or eligibility_stop(action, current.env)
+        if stop is not None:
+            return _stopped(action, channel, Stage.ELIGIBILITY, stop)
+        return None
+
+    def _score(
+        self, current: _Round, action: Action, treatment: ChannelTreatment, question: Question
+    ) -> Weighed | None:
+        request, env, economics = current.request, current.env, current.catalog.economics
+        value = action.value.number(env)
+        levers = action.levers.number(env)
+        if value is None or levers is None:
+            rule = action.value if value is None else action.levers
+            why = f"`{rule.text}` could not be computed (a value it reads is missing)"
+            current.trace.append(_stopped(action, request.channel, Stage.SCORING, why))
+            return None
+        odds = self.scorer.score(action, request.channel, request.direction, env, economics)
+        scores = Scores(
+            propensity=odds.accept,
+            baseline=economics.baseline.get(action.category, 0.0),
+            value=value,
+            p_optout=odds.opt_out,
+            eroded_value=self.eroded.eroded_value(env, request.channel, action.purpose, economics),
+            cost=treatment.cost,
+            levers=levers,
+        )
+        if scores.expected_net_value <= economics.threshold:
+            why = (
+                f"expected net value {scores.expected_net_value:.2f} is not above "
+                f"the threshold {economics.threshold:.2f}"
+            )
+            current.trace.append(_stopped(action, request.channel, Stage.ARBITRATION, why, scores))
+            return None
+        return Weighed(action, treatment, scores, question)
+
+    def _policy_version(self) -> str:
+        company = self._policy.company()
+        digest = f"@{company.digest[:12]}" if company.digest else ""
+        return f"{company.version}{digest}"
+
+
+def _stopped(
+    action: Action, channel: Channel, stage: Stage, reason: str, scores: Scores | None = None
+) -> CandidateTrace:
+    return CandidateTrace(action.action_id, channel, stage, False, reason, scores)
+
+
+def _catalog_horizon(catalog: Catalog) -> timedelta:
+    days = [a.cool_off_days or 0 for a in catalog.actions]
+    days += [a.reject_cool_off_days or 0 for a in catalog.actions]
+    return timedelta(days=max(days, default=0) + 1)
+
+
+def _counter_day(current: _Round) -> date:
+    """The day of daily limits and budgets: the catalog's business day."""
+    return current.at.astimezone(zone(current.catalog.economics.time_zone)).date()

@@ -1,0 +1,209 @@
+"""Outcomes of decisions: what the customer or the channel said about an offered action.
+
+A report is idempotent by its key (by default decision, action and outcome): channels
+retry, and a replay changes nothing. Its effects, in an order that survives a crash
+between any two steps (each step is idempotent on its own):
+
+1. ``opted_out`` (and ``complained``: mail providers treat a spam report as an
+   unsubscribe) writes an opt-out of the action's channel and purpose to the consent
+   ledger at once, so the next marketing contact is already refused;
+2. the contact that holds the action's slot is confirmed as sent, or released on
+   ``failed``; the outcome is written on it (contact-history aggregates read it);
+3. the report is stored; when it is new, the action's response counts learn from it:
+   the first answer (accepted, clicked, converted, rejected, ignored, opted out,
+   complained) of a decision's action counts one trial.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from cortesia.domain.consent import NewConsentEvent
+from cortesia.domain.contacts import Contact, ContactStatus, Outcome, new_contact_id
+from cortesia.domain.decisions import DECISION_OUTCOMES, NEGATIVE, OPT_OUTS, POSITIVE
+from cortesia.domain.vocabulary import Channel, ConsentKind, Source
+from cortesia.engine.consent import ConsentService
+from cortesia.engine.ports import Clock, DecisionRecord, OutcomeEvent, ResponseCount, Store
+from cortesia.errors import ConflictError, NotFoundError, ValidationError
+
+_ANSWERS = POSITIVE | NEGATIVE | OPT_OUTS
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeReceipt:
+    """What a report did: the stored event, whether it was a replay, and its effects."""
+
+    event: OutcomeEvent
+    replayed: bool
+    contact_status: str | None
+    opt_out_event_id: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        event = self.event
+        return {
+            "key": event.key,
+            "decision_id": event.decision_id,
+            "action": event.action_id,
+            "channel": event.channel.value,
+            "outcome": event.outcome,
+            "occurred_at": event.occurred_at.isoformat(),
+            "replayed": self.replayed,
+            "contact_id": event.contact_id,
+            "contact_status": self.contact_status,
+            "opt_out_event_id": self.opt_out_event_id,
+        }
+
+
+class OutcomeService:
+    """Record outcomes and apply their effects."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        consent: ConsentService,
+        *,
+        learned: Callable[[], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._consent = consent
+        self._learned = learned
+
+    def record(
+        self,
+        decision_id: str,
+        action_id: str,
+        outcome: Outcome | str,
+        *,
+        key: str | None = None,
+        at: datetime | None = None,
+    ) -> OutcomeReceipt:
+        """Record one outcome of an action a decision offered."""
+        said = parse_decision_outcome(outcome)
+        record = self._store.find_decision(decision_id)
+        if record is None:
+            raise NotFoundError("decision", decision_id)
+        offered = _offered(record, action_id)
+        when = at or self._clock.now()
+        if when.utcoffset() is None:
+            raise ValidationError("at", when.isoformat(), "instant needs a UTC offset")
+        key = key or f"{decision_id}:{action_id}:{said.value}"
+        channel = Channel(str(offered["channel"]))
+        opt_out = self._opt_out(record, offered, said, key, when)
+        contact_id = offered.get("contact_id")
+        status = self._contact(str(contact_id), said, when) if contact_id else None
+        event = OutcomeEvent(
+            key,
+            decision_id,
+            action_id,
+            channel,
+            said.value,
+            when,
+            self._clock.now(),
+            str(contact_id) if contact_id else None,
+        )
+        earlier = self._store.outcomes_of_decision(decision_id)
+        stored, created = self._store.record_outcome_event(event)
+        if created:
+            self._learn(record, stored, earlier)
+        return OutcomeReceipt(stored, not created, status, opt_out)
+
+    def _opt_out(
+        self,
+        record: DecisionRecord,
+        offered: Mapping[str, object],
+        said: Outcome,
+        key: str,
+        at: datetime,
+    ) -> str | None:
+        if said not in OPT_OUTS:
+            return None
+        draft = NewConsentEvent(
+            customer_id=record.customer_id,
+            channel=Channel(str(offered["channel"])),
+            purpose=str(offered["purpose"]),
+            kind=ConsentKind.OPT_OUT,
+            occurred_at=at,
+            source=Source.API,
+            idempotency_key=f"outcome:{key}",
+            evidence={
+                "text": f"{said.value} reported for decision {record.decision_id}, "
+                f"action {offered['action']}"
+            },
+        )
+        return self._consent.append([draft])[0].event.event_id
+
+    def _contact(self, contact_id: str, said: Outcome, at: datetime) -> str | None:
+        found = self._store.find_contact(contact_id)
+        if found is None:  # erased meanwhile
+            return None
+        if said is Outcome.FAILED:
+            if found.status is ContactStatus.RESERVED:
+                return self._store.release(contact_id, at).status.value
+            return found.status.value
+        contact = self._sent(found, at)
+        if said is not Outcome.DELIVERED and contact.status is ContactStatus.SENT:
+            contact = self._store.record_outcome(contact.contact_id, said, at)
+        return contact.status.value
+
+    def _sent(self, found: Contact, at: datetime) -> Contact:
+        """The contact as sent: confirmed now, or, when its hold lapsed before the report
+        came, recorded again as made (it was: the channel says so)."""
+        if found.status is ContactStatus.SENT:
+            return found
+        try:
+            return self._store.confirm(found.contact_id, at)
+        except ConflictError:
+            again = Contact(
+                new_contact_id(found.occurred_at, f"lapsed:{found.contact_id}".encode()),
+                found.customer_id,
+                found.channel,
+                found.purpose,
+                found.occurred_at,
+                action_id=found.action_id,
+                action_group=found.action_group,
+                category=found.category,
+                subject=found.subject,
+                direction=found.direction,
+                confirmed_at=at,
+            )
+            self._store.record_contacts([again])
+            return again
+
+    def _learn(
+        self, record: DecisionRecord, event: OutcomeEvent, earlier: list[OutcomeEvent]
+    ) -> None:
+        said = Outcome(event.outcome)
+        if said not in _ANSWERS:
+            return
+        before = {Outcome(e.outcome) for e in earlier if e.action_id == event.action_id}
+        delta = ResponseCount(
+            trials=int(not before & _ANSWERS),
+            accepts=int(said in POSITIVE and not before & POSITIVE),
+            opt_outs=int(said in OPT_OUTS and not before & OPT_OUTS),
+        )
+        if delta != ResponseCount(0, 0, 0):
+            entry = (event.action_id, event.channel, record.direction, delta)
+            self._store.add_responses([entry])
+            if self._learned is not None:
+                self._learned()
+
+
+def parse_decision_outcome(value: Outcome | str) -> Outcome:
+    """An outcome a decision's action may get, or a ValidationError naming the choices."""
+    allowed = {o.value: o for o in DECISION_OUTCOMES}
+    found = allowed.get(value.value if isinstance(value, Outcome) else str(value).strip())
+    if found is None:
+        raise ValidationError("outcome", value, "must be one of " + ", ".join(allowed))
+    return found
+
+
+def _offered(record: DecisionRecord, action_id: str) -> Mapping[str, object]:
+    actions = record.body.get("actions")
+    for offered in actions if isinstance(actions, list) else []:
+        if isinstance(offered, Mapping) and offered.get("action") == action_id:
+            return offered
+    raise ValidationError("action", action_id, f"was not offered by decision {record.decision_id}")

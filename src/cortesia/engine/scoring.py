@@ -1,0 +1,129 @@
+"""Scoring: the probabilities the arbitration weighs, behind one interface.
+
+``ActionScorer`` is the model interface the adaptive learners fill. Until they do, the
+engine scores with ``BetaPropensity``: for each action × channel × direction,
+
+    P(accept | contact)  = (α + accepts)  / (α + β + trials)
+    P(opt-out | contact) = (α' + opt-outs) / (α' + β' + trials)
+
+the means of Beta priors updated by the outcomes reported so far. The priors come from
+the catalog (``accept_prior`` and ``opt_out_prior``, or an action's own
+``propensity_prior``): a new action starts at its prior mean and moves towards its
+observed rate as outcomes arrive. Counts are shared through the store, so every process
+learns from every outcome; each process re-reads them at most every ``refresh_seconds``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from cortesia.domain.catalog import Action, Economics
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.ports import ResponseCount, ResponseCounts
+
+_NONE = ResponseCount(0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Propensities:
+    """What a model says of one contact: P(accept | contact) and P(opt-out | contact)."""
+
+    accept: float
+    opt_out: float
+
+
+class ActionScorer(Protocol):
+    """Scores actions for one customer; ``version`` names the model state used."""
+
+    @property
+    def version(self) -> str: ...
+
+    def score(
+        self,
+        action: Action,
+        channel: Channel,
+        direction: str,
+        env: Mapping[str, object],
+        economics: Economics,
+    ) -> Propensities: ...
+
+
+class BetaPropensity:
+    """Beta-prior propensity per action × channel × direction, updated from outcomes."""
+
+    def __init__(
+        self,
+        counts: ResponseCounts,
+        *,
+        refresh_seconds: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._counts = counts
+        self.refresh_seconds = refresh_seconds
+        self._monotonic = monotonic
+        self._table: dict[tuple[str, Channel, str], ResponseCount] = {}
+        self._read_at: float | None = None
+        self._version = "beta-prior:0"
+
+    @property
+    def version(self) -> str:
+        self._refresh()
+        return self._version
+
+    def score(
+        self,
+        action: Action,
+        channel: Channel,
+        direction: str,
+        env: Mapping[str, object],
+        economics: Economics,
+    ) -> Propensities:
+        self._refresh()
+        seen = self._table.get((action.action_id, channel, direction), _NONE)
+        alpha, beta = action.propensity_prior or economics.accept_prior
+        alpha_o, beta_o = economics.opt_out_prior
+        return Propensities(
+            (alpha + seen.accepts) / (alpha + beta + seen.trials),
+            (alpha_o + seen.opt_outs) / (alpha_o + beta_o + seen.trials),
+        )
+
+    def forget_cache(self) -> None:
+        """Read the counts again at the next score (after this process wrote some)."""
+        self._read_at = None
+
+    def _refresh(self) -> None:
+        now = self._monotonic()
+        if self._read_at is not None and now - self._read_at < self.refresh_seconds:
+            return
+        self._table = self._counts.response_counts()
+        self._read_at = now
+        trials = sum(c.trials for c in self._table.values())
+        self._version = f"beta-prior:{trials}"
+
+
+class ErodedValue(Protocol):
+    """L: the value lost if this customer opts out of this channel and purpose."""
+
+    def eroded_value(
+        self, env: Mapping[str, object], channel: Channel, purpose: str, economics: Economics
+    ) -> float: ...
+
+
+class SegmentErodedValue:
+    """L by segment, from the catalog's economics, until lifetime-value models fill it.
+
+    The customer's ``economics.eroded_value_attribute`` (``segment`` by default) picks the
+    estimate in ``economics.eroded_value``; a customer without one, or with a value not
+    listed, gets ``economics.default_eroded_value``.
+    """
+
+    def eroded_value(
+        self, env: Mapping[str, object], channel: Channel, purpose: str, economics: Economics
+    ) -> float:
+        key = env.get(economics.eroded_value_attribute)
+        if isinstance(key, str) and key in economics.eroded_value:
+            return economics.eroded_value[key]
+        return economics.default_eroded_value

@@ -1,0 +1,267 @@
+"""The telco sample shipped in the package: catalog, company policy and customers.
+
+These are the files ``cortesia init --sample telco`` loads, so they are held to the real
+parsers and importer, and the customers to the generator that made them.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+import tomllib
+from collections import Counter
+from datetime import date, timedelta
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import phonenumbers
+import pytest
+from phonenumbers import PhoneNumberType
+
+from cortesia.batch.customer_mapping import CANONICAL_FIELDS
+from cortesia.domain.catalog import Catalog, Category, parse_catalog
+from cortesia.domain.customers import AttributeType
+from cortesia.domain.vocabulary import Channel, parse_purpose
+from cortesia.engine.company_policy import read_company_policy
+from cortesia.engine.hub import Engine
+
+SAMPLE = Path(str(files("cortesia.engine").joinpath("data/samples/telco")))
+ROOT = Path(__file__).resolve().parents[2]
+GENERATOR = ROOT / "bench/make_telco_sample.py"
+TELCO = ROOT.parent / "shared/data/telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv"
+HEADER = ["customer_id", "country", "subdivision", "time_zone", "language", "phone", "email"]
+
+# Design section 4: what the decision puts in every rule's environment besides attributes.
+DECISION_NAMES = frozenset(
+    {
+        "country",
+        "subdivision",
+        "language",
+        "time_zone",
+        "channel",
+        "direction",
+        "today",
+        "hour",
+        "weekday",
+        "contacts_1d",
+        "contacts_7d",
+        "contacts_30d",
+        "days_since_last_contact",
+        "rejects_30d",
+        "accepts_30d",
+        "opt_outs_30d",
+        *(f"contacts_7d_{c.value}" for c in Channel if c is not Channel.ALL),
+    }
+)
+COSTS = {"sms": 0.02, "email": 0.001, "voice": 1.5, "push": 0.0, "in_app": 0.0, "whatsapp": 0.03}
+
+
+@cache
+def document() -> dict[str, object]:
+    return tomllib.loads((SAMPLE / "catalog.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def catalog() -> Catalog:
+    return parse_catalog(document())
+
+
+@cache
+def customers() -> tuple[list[str], list[dict[str, str]]]:
+    with (SAMPLE / "customers.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or ()), list(reader)
+
+
+def attribute_columns() -> set[str]:
+    columns, _ = customers()
+    return {c for c in columns if c not in CANONICAL_FIELDS}
+
+
+def known_variable(name: str) -> bool:
+    """An attribute of customers.csv or a variable the decision provides."""
+    if name in attribute_columns() or name in DECISION_NAMES or name.startswith("context."):
+        return True
+    parts = name.split(".")
+    if len(parts) != 3 or parts[0] != "consent":
+        return False
+    channels = {c.value for c in Channel if c is not Channel.ALL}
+    return parts[1] in channels and parse_purpose(parts[2]) == parts[2]
+
+
+def test_the_catalog_parses_with_at_least_30_actions_in_every_category() -> None:
+    actions = catalog().actions
+    assert len(actions) >= 30
+    assert {a.category for a in actions} == set(Category)
+    assert catalog().name == "Telco sample"
+
+
+def test_every_action_has_spanish_and_english_names_and_texts() -> None:
+    for action in catalog().actions:
+        for texts in (action.name, action.text):
+            assert texts.es.strip(), action.action_id
+            assert texts.en.strip(), action.action_id
+            assert texts.es != texts.en, action.action_id
+
+
+def test_every_rule_reads_only_customer_attributes_and_decision_variables() -> None:
+    unknown = sorted(n for n in catalog().names_read() if not known_variable(n))
+    assert unknown == []
+
+
+def test_the_rules_use_the_attributes_contact_history_consent_and_context() -> None:
+    names = catalog().names_read()
+    for expected in (
+        "arpu",
+        "contacts_7d",
+        "days_since_last_contact",
+        "rejects_30d",
+        "consent.email.product_news",
+        "context.inbound_reason",
+        "channel",
+        "direction",
+    ):
+        assert expected in names
+
+
+def test_consent_recovery_asks_for_email_product_news_and_sms_with_a_reward() -> None:
+    asks = {
+        (a.consent_ask.channel.value, a.consent_ask.purpose): a.consent_ask.reward
+        for a in catalog().actions
+        if a.consent_ask is not None
+    }
+    assert asks[("email", "product_news")].en == "1 GB free"
+    assert any(channel == "sms" for channel, _ in asks)
+    assert all(reward.es and reward.en for reward in asks.values())
+
+
+def test_channel_costs_are_the_sample_rates_and_the_call_centre_makes_5000_calls() -> None:
+    treatments = [t for a in catalog().actions for t in a.channels.values()]
+    assert {t.channel.value for t in treatments} == set(COSTS)
+    for treatment in treatments:
+        assert treatment.cost == COSTS[treatment.channel.value], treatment.treatment
+    assert any(t.channel is Channel.VOICE and t.daily_limit == 5000 for t in treatments)
+
+
+def test_values_are_positive_for_a_typical_customer() -> None:
+    env: dict[str, object] = {"arpu": 64.76, "segment": "standard", "today": date(2026, 12, 1)}
+    for action in catalog().actions:
+        value = action.value.number(env)
+        assert value is not None and value > 0, action.action_id
+        assert (action.levers.number(env) or 0) > 0, action.action_id
+
+
+def test_the_economics_erode_more_value_from_premium_customers() -> None:
+    economics = catalog().economics
+    eroded = economics.eroded_value
+    assert eroded["premium"] > eroded["standard"] > eroded["value"]
+    assert economics.threshold == 0.0
+    assert economics.eroded_value_attribute in attribute_columns()
+
+
+def test_the_company_policy_loads_with_the_real_parser() -> None:
+    policy = read_company_policy(SAMPLE / "company_policy.toml")
+    caps = {cap.rule_id: cap for cap in policy.caps}
+    assert caps["marketing-week"].spec.limit == 4
+    assert caps["retention-month"].spec.categories == {"retention"}
+    assert any(cap.spec.per_channel for cap in caps.values())
+    assert any(c.channels == {Channel.VOICE} for c in policy.cool_offs)
+    assert any(w.channels == {Channel.VOICE} for w in policy.windows)
+    for cap in caps.values():
+        assert cap.when is None or cap.when.attribute in attribute_columns()
+    assert policy.digest is not None
+
+
+def test_the_customers_file_has_the_canonical_header_then_the_attributes() -> None:
+    columns, rows = customers()
+    assert columns[: len(HEADER)] == HEADER
+    assert len(rows) == 7043
+    assert all(row["time_zone"] == "" for row in rows)
+    assert len({row["customer_id"] for row in rows}) == len(rows)
+
+
+def test_the_customers_import_cleanly_through_the_real_importer(memory_engine: Engine) -> None:
+    report = memory_engine.customers.import_file(SAMPLE / "customers.csv")
+    assert (report.rows, report.created) == (7043, 7043)
+    types = memory_engine.store.attribute_types()
+    assert types["tenure"] is AttributeType.NUMBER
+    assert types["senior_citizen"] is AttributeType.BOOL
+    assert types["churn"] is AttributeType.BOOL
+    assert types["birthday"] is AttributeType.DATE
+    assert types["bill_due_on"] is AttributeType.DATE
+    assert types["contract"] is AttributeType.STRING
+    first = memory_engine.customers.get("7590-VHVEG")
+    assert first.attributes["arpu"] == first.attributes["monthly_charges"] == 29.85
+    assert first.time_zone
+
+
+def test_countries_are_spread_as_intended() -> None:
+    _, rows = customers()
+    share = {k: v / len(rows) for k, v in Counter(row["country"] for row in rows).items()}
+    assert set(share) == {"CO", "MX", "ES", "US", "AR", "BR", "CL", "PE", "GB"}
+    assert all(0.15 <= share[c] <= 0.25 for c in ("CO", "MX", "ES", "US"))
+    assert all(0.02 <= share[c] <= 0.08 for c in ("AR", "BR", "CL", "PE", "GB"))
+    us = {row["subdivision"] for row in rows if row["country"] == "US"}
+    assert us == {"US-FL", "US-TX", "US-CA", "US-NY"}
+    languages = {(row["country"], row["language"]) for row in rows}
+    assert {lang for country, lang in languages if country == "BR"} == {"pt"}
+    assert {lang for country, lang in languages if country in ("US", "GB")} == {"en"}
+    assert {lang for country, lang in languages if country not in ("BR", "US", "GB")} == {"es"}
+
+
+def test_phones_are_unique_valid_mobile_numbers_of_the_customers_country() -> None:
+    _, rows = customers()
+    assert len({row["phone"] for row in rows}) == len(rows)
+    mobile = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    for row in rows:
+        number = phonenumbers.parse(row["phone"])
+        assert phonenumbers.is_valid_number(number), row["phone"]
+        assert phonenumbers.region_code_for_number(number) == row["country"], row["phone"]
+        assert phonenumbers.number_type(number) in mobile, row["phone"]
+
+
+def test_emails_are_unique_and_only_at_example_domains() -> None:
+    _, rows = customers()
+    emails = [row["email"] for row in rows if row["email"]]
+    assert len(set(emails)) == len(emails) > 0.8 * len(rows)
+    assert {e.rsplit("@", 1)[1] for e in emails} == {"example.com", "example.org"}
+
+
+def test_birthdays_fall_on_every_day_of_the_year() -> None:
+    """So birthday actions fire whatever day a demo runs (29 February aside)."""
+    _, rows = customers()
+    days = {row["birthday"][5:] for row in rows}
+    year = {(date(2025, 1, 1) + timedelta(days=n)).isoformat()[5:] for n in range(365)}
+    assert days == year
+
+
+def test_the_data_gives_every_kind_of_action_someone_to_fire_for() -> None:
+    _, rows = customers()
+
+    def numbers(column: str) -> list[float]:
+        return [float(row[column]) for row in rows if row[column]]
+
+    assert sum(balance < 2 for balance in numbers("balance")) >= 100  # low-balance notices
+    assert sum(used >= 90 for used in numbers("data_used_pct")) >= 100  # usage alerts, packs
+    assert sum(age >= 24 for age in numbers("device_age_months")) >= 100  # handset upgrades
+    assert sum(trips >= 2 for trips in numbers("roaming_trips_12m")) >= 100  # roaming passes
+    assert sum(row["plan"] == "prepaid" for row in rows) >= 1000
+    assert sum(row["last_payment_failed"] == "true" for row in rows) >= 100
+    assert sum(row["push_id"] != "" for row in rows) >= 2000  # push and in-app
+    assert {row["segment"] for row in rows} == {"premium", "standard", "value"}
+
+
+@pytest.mark.skipif(not TELCO.exists(), reason="shared/data telco_churn is not present")
+def test_the_generator_reproduces_the_shipped_customers_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location("make_telco_sample", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, generator)  # its dataclasses look it up
+    spec.loader.exec_module(generator)
+    out = tmp_path / "customers.csv"
+    assert generator.write(TELCO, out) == 7043
+    assert out.read_bytes() == (SAMPLE / "customers.csv").read_bytes()
