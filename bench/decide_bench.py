@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sqlite3
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -105,6 +106,12 @@ def open_store(kind: str, rebuild: bool) -> tuple[Store, bool]:
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{database}"
     upgrade(url)
+    if not fresh:  # every run starts from the same state: no decisions, no contacts yet
+        connection = sqlite3.connect(database, isolation_level=None)
+        for table in ("decisions", "contacts", "outcome_events", "volume_counters"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
     return SqlStore(url), fresh
 
 

@@ -20,7 +20,7 @@ from cortesia.batch.rule_frames import evaluate_frame, rule_expr
 from cortesia.domain.rules import RuleError, RuleKind, parse_rule
 
 SETTINGS = settings(
-    max_examples=600,
+    max_examples=400,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -237,7 +237,7 @@ def test_rule_expr_works_in_a_lazy_query() -> None:
 
 
 OPERATORS = ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">="]
-OPERANDS = ["v", "w", "x", "n", "0.1", "3", "'a'", "True", "date('2026-01-01')"]
+OPERANDS = ["v", "w", "x", "n", "b", "c", "s", "d", "0.1", "3", "'a'", "True", "date('2026-01-01')"]
 
 
 @SETTINGS

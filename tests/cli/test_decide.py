@@ -35,7 +35,7 @@ value = 5
 eligibility = "context.inbound_reason == 'billing'"
 [actions.channels.voice]
 treatment = "script_bill"
-cost = 0.5
+cost = 0.1
 """
 # A weekday morning in Bogotá: inside Colombia's contact hours.
 AT = "2026-11-24T10:00:00-05:00"
@@ -52,7 +52,7 @@ def _workspace(cli: Cli, tmp_path: Path) -> None:
     # Colombia's do-not-call registry (RNE) must have been scrubbed: a snapshot without her.
     rne = tmp_path / "rne.csv"
     rne.write_text("number,channel\n+573009999999,voice\n", encoding="utf-8")
-    cli.ok("dnc", "import", str(rne), "--registry", "co-rne", "--as-of", "2026-11-01")
+    cli.ok("dnc", "import", str(rne), "--registry", "co-rne", "--as-of", "2026-11-20")
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(CATALOG, encoding="utf-8")
     cli.ok("catalog", "load", str(catalog))

@@ -14,7 +14,7 @@ import yaml
 from cortesia.adapters.memory import FrozenClock, MemoryStore
 from cortesia.domain.catalog import CatalogRejected
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.catalog import CatalogService
+from cortesia.engine.catalog import CatalogService, read_catalog_file
 from cortesia.errors import NotFoundError, ValidationError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "catalog-minimal.toml"
@@ -135,19 +135,10 @@ def test_a_file_that_cannot_be_read_as_a_catalog_is_refused_by_name(
     assert catalogs.versions() == []
 
 
-def test_a_yaml_error_gives_its_line() -> None:
-    with pytest.raises(ValidationError, match="line 2"):
-        service().load_document({}, "x") if False else _load_yaml("catalog:\n  name: [a\n")
-
-
-def _load_yaml(text: str) -> None:
-    from cortesia.engine.catalog import read_catalog_file
-
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bad.yaml"
-        path.write_text(text, encoding="utf-8")
+def test_a_yaml_error_gives_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("catalog:\n  name: [a\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="line 3"):
         read_catalog_file(path)
 
 
@@ -225,10 +216,11 @@ def test_removing_an_action_is_a_new_version() -> None:
 
 
 def test_the_current_catalog_is_compiled_once_per_version() -> None:
-    catalogs = service()
+    store = MemoryStore()
+    catalogs = service(store)
     catalogs.load_file(EXAMPLE)
     assert catalogs.current() is catalogs.current()
-    reader = service(catalogs._store)  # a fresh process compiles from the stored document
+    reader = service(store)  # a fresh process compiles from the stored document
     assert reader.current() is reader.current()
     assert reader.current().digest == catalogs.current().digest
 
@@ -272,12 +264,12 @@ def test_the_time_of_a_version_is_the_clock_time() -> None:
     assert catalogs.upsert_action(action("later")).created_at == AT + timedelta(hours=1)
 
 
-def test_versions_survive_a_restart_on_sqlite(sqlite_url: str) -> None:
+def test_versions_survive_a_restart_on_sql(database_url: str) -> None:
     from cortesia.adapters.sql.migrate import upgrade
     from cortesia.adapters.sql.store import SqlStore
 
-    upgrade(sqlite_url)
-    store = SqlStore(sqlite_url)
+    upgrade(database_url)
+    store = SqlStore(database_url)
     try:
         first = CatalogService(store, FrozenClock(AT))
         assert first.load_file(EXAMPLE).version == 1
@@ -285,7 +277,7 @@ def test_versions_survive_a_restart_on_sqlite(sqlite_url: str) -> None:
         assert first.upsert_action(action("tv_bundle")).version == 2
     finally:
         store.close()
-    reopened = SqlStore(sqlite_url)
+    reopened = SqlStore(database_url)
     try:
         again = CatalogService(reopened, FrozenClock(AT))
         assert again.current().version == 2
@@ -296,3 +288,14 @@ def test_versions_survive_a_restart_on_sqlite(sqlite_url: str) -> None:
         assert again.load_document(example(), source="back").version == 3
     finally:
         reopened.close()
+
+
+def test_the_toml_and_yaml_examples_of_the_guide_are_the_same_catalog(tmp_path: Path) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "catalog.md").read_text("utf-8")
+    toml_text = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    yaml_text = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "guide.toml").write_text(toml_text, encoding="utf-8")
+    (tmp_path / "guide.yaml").write_text(yaml_text, encoding="utf-8")
+    catalogs = service()
+    first = catalogs.load_file(tmp_path / "guide.toml")
+    assert catalogs.load_file(tmp_path / "guide.yaml").version == first.version == 1

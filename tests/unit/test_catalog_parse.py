@@ -199,11 +199,31 @@ def test_expressions_and_numbers_are_rules_of_the_right_kind() -> None:
         ({"channels": {"all": {"treatment": "t"}}}, "actions[0].channels.all", "unknown channel"),
         ({"channels": {"fax": {"treatment": "t"}}}, "actions[0].channels.fax", "unknown channel"),
         ({"channels": {"sms": {}}}, "actions[0].channels.sms.treatment", "required"),
-        ({"channels": {"sms": {"treatment": "t", "cost": -1}}}, "actions[0].channels.sms.cost", "zero or more"),  # noqa: E501
-        ({"channels": {"sms": {"treatment": "t", "window": "9-20"}}}, "actions[0].channels.sms.window", "HH:MM-HH:MM"),  # noqa: E501
-        ({"channels": {"sms": {"treatment": "t", "window": "25:00-26:00"}}}, "actions[0].channels.sms.window", "HH:MM"),  # noqa: E501
-        ({"channels": {"sms": {"treatment": "t", "window": "09:00-09:00"}}}, "actions[0].channels.sms.window", "empty"),  # noqa: E501
-        ({"channels": {"sms": {"treatment": "t", "daily_limit": 0}}}, "actions[0].channels.sms.daily_limit", "at least 1"),  # noqa: E501
+        (
+            {"channels": {"sms": {"treatment": "t", "cost": -1}}},
+            "actions[0].channels.sms.cost",
+            "zero or more",
+        ),
+        (
+            {"channels": {"sms": {"treatment": "t", "window": "9-20"}}},
+            "actions[0].channels.sms.window",
+            "HH:MM-HH:MM",
+        ),
+        (
+            {"channels": {"sms": {"treatment": "t", "window": "25:00-26:00"}}},
+            "actions[0].channels.sms.window",
+            "HH:MM",
+        ),
+        (
+            {"channels": {"sms": {"treatment": "t", "window": "09:00-09:00"}}},
+            "actions[0].channels.sms.window",
+            "empty",
+        ),
+        (
+            {"channels": {"sms": {"treatment": "t", "daily_limit": 0}}},
+            "actions[0].channels.sms.daily_limit",
+            "at least 1",
+        ),
     ],
 )
 def test_a_bad_field_is_named_with_its_value_and_why(
@@ -255,7 +275,10 @@ def test_an_unknown_field_is_refused_with_the_nearest_known_one() -> None:
     [
         ({"catalog": {"name": "x", "treshold": 1}, "actions": []}, "catalog.treshold"),
         ({"catalog": {}, "action": []}, "action"),
-        (document(action(channels={"sms": {"treatment": "t", "price": 1}})), "actions[0].channels.sms.price"),  # noqa: E501
+        (
+            document(action(channels={"sms": {"treatment": "t", "price": 1}})),
+            "actions[0].channels.sms.price",
+        ),
         (document(action(name={"es": "a", "en": "b", "fr": "c"})), "actions[0].name.fr"),
     ],
 )

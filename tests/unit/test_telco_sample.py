@@ -126,6 +126,17 @@ def test_the_rules_use_the_attributes_contact_history_consent_and_context() -> N
         assert expected in names
 
 
+def test_actions_use_marketing_service_and_marketing_topics() -> None:
+    purposes = {a.purpose for a in catalog().actions}
+    assert purposes == {
+        "marketing",
+        "service",
+        "product_news",
+        "streaming_offers",
+        "roaming_offers",
+    }
+
+
 def test_consent_recovery_asks_for_email_product_news_and_sms_with_a_reward() -> None:
     asks = {
         (a.consent_ask.channel.value, a.consent_ask.purpose): a.consent_ask.reward
@@ -171,6 +182,13 @@ def test_the_company_policy_loads_with_the_real_parser() -> None:
     assert any(w.channels == {Channel.VOICE} for w in policy.windows)
     for cap in caps.values():
         assert cap.when is None or cap.when.attribute in attribute_columns()
+    groups = {a.group for a in catalog().actions}
+    categories = {a.category.value for a in catalog().actions}
+    scopes = [(c.spec.action_groups, c.spec.categories) for c in caps.values()]
+    scopes += [(w.action_groups, w.categories) for w in policy.windows]
+    for scope_groups, scope_categories in scopes:
+        assert scope_groups <= groups
+        assert scope_categories <= categories
     assert policy.digest is not None
 
 

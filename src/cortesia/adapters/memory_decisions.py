@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+import orjson
+
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.ports import (
     CatalogVersion,
@@ -146,7 +148,7 @@ class MemoryDecisions:
 
     # -- decisions ----------------------------------------------------------
     def record_decision(self, record: DecisionRecord) -> None:
-        text = _dumps(dict(record.body))
+        text = orjson.dumps(dict(record.body), default=str).decode()
         with self._lock:
             if record.decision_id in self._decisions:
                 raise ConflictError("decision_id", record.decision_id, "is already recorded")

@@ -11,6 +11,7 @@ from cortesia.api import docs, problems
 from cortesia.api.bodylimit import BodyLimit
 from cortesia.api.ratelimit import SlidingWindowLimiter
 from cortesia.api.routes import (
+    catalog,
     consent,
     contacts,
     customers,
@@ -73,4 +74,5 @@ def create_app(
     docs.install(app)
     for module in (health, customers, consent, ledger, policy, contacts, decisions, unsubscribe):
         app.include_router(module.router)
+    app.include_router(catalog.router)
     return app

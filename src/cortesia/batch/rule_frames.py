@@ -130,15 +130,21 @@ def _literal(value: object) -> Typed:
     return {Kind.DATE: pl.lit(value, dtype=pl.Date)}
 
 
-def _floor_mod(left: pl.Expr, right: pl.Expr) -> pl.Expr:
-    """Python's ``%`` on floats, bit for bit (Polars' own float ``%`` rounds differently)."""
+def _exact(ufunc: np.ufunc, left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """``/`` or ``%`` computed by NumPy, as Python computes them, with null for a zero divisor.
+
+    Polars' float ``%`` is ``a - b * floor(a / b)`` and its division by a literal multiplies
+    by the reciprocal; both differ from Python in the last bits. NumPy's ``divide`` is IEEE
+    division and its ``remainder`` is Python's floor modulo, bit for bit.
+    """
 
     def compute(series: Sequence[pl.Series]) -> pl.Series:
         size = series[2].len()
         a = np.broadcast_to(series[0].cast(pl.Float64).to_numpy(), size)
         b = np.broadcast_to(series[1].cast(pl.Float64).to_numpy(), size)
         with np.errstate(all="ignore"):  # nulls arrive as NaN and leave as null
-            return pl.Series(np.remainder(a, b)).fill_nan(None)
+            result = np.where(b == 0, np.nan, ufunc(a, b))
+        return pl.Series(result, dtype=pl.Float64).fill_nan(None)
 
     # The row counter makes literal operands broadcast to the frame's height.
     inputs = [left, right, pl.int_range(pl.len())]
@@ -151,9 +157,9 @@ def _arith(op: str, a: pl.Expr, b: pl.Expr) -> pl.Expr:
     a = a.cast(pl.Float64)
     b = b.cast(pl.Float64)
     if op == "/":
-        return pl.when(b == 0).then(None).otherwise(a / b).fill_nan(None)
+        return _exact(np.divide, a, b)
     if op == "%":
-        return pl.when(b == 0).then(None).otherwise(_floor_mod(a, b))
+        return _exact(np.remainder, a, b)
     combine = {"+": operator.add, "-": operator.sub, "*": operator.mul}[op]
     result: pl.Expr = combine(a, b)
     return result.fill_nan(None)
@@ -217,10 +223,12 @@ class _Translator:
         operand = self.translate(node.operand).get(node.kind)
         if operand is None:
             return {Kind.BOOL: _null(Kind.BOOL)}
+        values: list[object] = list(node.values)
         if node.kind is Kind.NUMBER:
-            found = operand.cast(pl.Float64).is_in([float(v) for v in node.values])  # type: ignore[arg-type]
-        else:
-            found = operand.is_in(pl.Series(list(node.values), dtype=_DTYPES[node.kind]))
+            operand = operand.cast(pl.Float64)
+            values = [float(value) for value in node.values]  # type: ignore[arg-type]
+        # A Python list, not a Series: a Series of the column's own dtype is deprecated.
+        found = operand.is_in(values)
         return {Kind.BOOL: ~found if node.negated else found}
 
     def _isnone(self, node: Node) -> Typed:
@@ -301,7 +309,7 @@ def _round(number: pl.Expr, call: Call) -> pl.Expr:
     scale = 10.0 ** (digits if isinstance(digits, int) else 0)
     # The same float operations as the row interpreter's round_half_away.
     scaled = number.cast(pl.Float64) * scale
-    return scaled.round(0, mode="half_away_from_zero") / scale
+    return _exact(np.divide, scaled.round(0, mode="half_away_from_zero"), pl.lit(scale))
 
 
 def _extreme(name: str, args: list[Typed]) -> Typed:

@@ -58,7 +58,7 @@ def decide(
     limit: LimitOpt = 1,
     as_json: JsonOption = False,
 ) -> None:
-    """The next best actions for a customer on a channel, or silence, with the trace.
+    """The next best actions on a channel, or silence.
 
     Runs every stage (eligibility, contact policy, scoring, arbitration, selection),
     holds the chosen actions' contact slots and records the decision.

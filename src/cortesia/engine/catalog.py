@@ -172,9 +172,7 @@ def read_catalog_file(path: Path) -> Mapping[str, object]:
     """The document of a catalog file, read as TOML or YAML by its suffix."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ValidationError(
-            "file", str(path), "a catalog file must end in .toml, .yaml or .yml"
-        )
+        raise ValidationError("file", str(path), "a catalog file must end in .toml, .yaml or .yml")
     text = path.read_text(encoding="utf-8")
     document = _toml(text, path) if suffix == ".toml" else _yaml(text, path)
     if not isinstance(document, Mapping):
@@ -216,7 +214,7 @@ class _UniqueKeys(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: set[object] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, Hashable):
                 continue  # the parser refuses such a key later, naming its field
             if key in seen:

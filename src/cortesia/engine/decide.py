@@ -34,7 +34,7 @@ from cortesia.engine.candidates import (
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.customer_policy import CustomerPolicy
 from cortesia.engine.decision_env import decision_env
-from cortesia.engine.policy import ActionRef, PolicyService
+from cortesia.engine.policy import PolicyService
 from cortesia.engine.policy_facts import zone, zones_of
 from cortesia.engine.ports import Clock, DecisionRecord, Store
 from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValue
@@ -73,6 +73,7 @@ class _Round:
     request: DecisionRequest
     at: datetime
     local: datetime
+    today: date
     catalog: Catalog
     session: CustomerPolicy
     env: dict[str, object]
@@ -164,7 +165,7 @@ class DecisionService:
             (n for n in catalog.names_read() if n.startswith("consent.")),
         )
         local = at.astimezone(zones_of(loaded.customer)[0])
-        return _Round(request, at, local, catalog, session, dict(env))
+        return _Round(request, at, local, local.date(), catalog, session, dict(env))
 
     def _weigh(self, current: _Round, action: Action) -> Weighed | None:
         request = current.request
@@ -173,12 +174,20 @@ class DecisionService:
         if stop is not None:
             current.trace.append(stop)
             return None
-        ref = ActionRef(action.action_id, action.group, action.category.value)
-        question = self._policy.question(
-            request.channel, action.purpose, current.at, ref, request.direction
+        # Built directly (the request was checked once): this runs for every candidate.
+        question = Question(
+            request.channel,
+            action.purpose,
+            current.at,
+            action.action_id,
+            action.group,
+            action.category,
+            None,
+            request.direction,
         )
-        refused = policy_stop(current.session.check(question))
-        if refused is not None:
+        verdict = current.session.check(question)
+        if not verdict.allowed:
+            refused = policy_stop(verdict) or "refused"
             current.trace.append(_stopped(action, request.channel, Stage.POLICY, refused))
             return None
         return self._score(current, action, treatment, question)
@@ -186,14 +195,20 @@ class DecisionService:
     def _screen(
         self, current: _Round, action: Action, treatment: ChannelTreatment
     ) -> CandidateTrace | None:
+        """Validity and send window (candidates), then cool-off and rule (eligibility)."""
         channel, local = current.request.channel, current.local
-        stop = validity_stop(action, local.date()) or window_stop(
-            treatment, current.request.direction, local
-        )
+        stop = None
+        if action.valid_from is not None or action.valid_until is not None:
+            stop = validity_stop(action, current.today)
+        if stop is None and treatment.window is not None:
+            stop = window_stop(treatment, current.request.direction, local)
         if stop is not None:
             return _stopped(action, channel, Stage.CANDIDATES, stop)
-        contacts = current.session.loaded.contacts
-        stop = cool_off_stop(action, contacts, current.at) or eligibility_stop(action, current.env)
+        if action.cool_off_days is not None or action.reject_cool_off_days is not None:
+            stop = cool_off_stop(action, current.session.loaded.contacts, current.at)
+        rule = action.eligibility
+        if stop is None and rule is not None and not rule.holds(current.env):
+            stop = eligibility_stop(action, current.env)
         if stop is not None:
             return _stopped(action, channel, Stage.ELIGIBILITY, stop)
         return None

@@ -27,6 +27,9 @@ _PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
     "PRAGMA cache_size=-131072",
+    # Reads through a memory map skip a system call and a copy per page: a decision reads
+    # a customer at random among millions.
+    "PRAGMA mmap_size=8589934592",
     # Checkpoint every ~80 MB of WAL rather than 4 MB: index pages dirtied by several
     # batches are then copied back once, which doubles ingest speed.
     "PRAGMA wal_autocheckpoint=20000",

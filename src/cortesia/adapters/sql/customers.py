@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cortesia.adapters.sql.codec import ColumnError, customer_from_row, customer_row
-from cortesia.adapters.sql.connection import driver, guarded, writing
+from cortesia.adapters.sql.connection import driver, guarded, raw_cursor, writing
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
 from cortesia.adapters.sql.tables import attribute_types, customers
 from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
@@ -76,9 +76,11 @@ class SqlCustomers:
         return found
 
     def get(self, customer_id: str) -> Customer | None:
-        query = sa.select(customers).where(customers.c.customer_id == customer_id)
-        with guarded(self._engine, "read a customer"), self._engine.connect() as connection:
-            row = connection.execute(query).first()
+        # A raw cursor: every decision reads its customer, and Core's per-call work costs
+        # more than the indexed read itself.
+        with raw_cursor(self._engine, "read a customer") as cursor:
+            cursor.execute(self._sql.customer_by_id, (customer_id,))
+            row = cursor.fetchone()
         return None if row is None else self._decode([row])[0]
 
     def page(self, limit: int, after: str | None) -> list[Customer]:

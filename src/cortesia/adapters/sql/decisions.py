@@ -8,10 +8,10 @@ formatted in, values travel bound). A stored id shows as no row inserted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from cortesia.adapters.memory_decisions import outcome_conflict, same_outcome
@@ -27,7 +27,12 @@ from cortesia.domain.vocabulary import Channel
 from cortesia.engine.ports import DecisionRecord, OutcomeEvent
 from cortesia.errors import ConflictError, StoreError
 
-_dump_body = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+def _dump_body(body: dict[str, object]) -> str:
+    """Compact JSON; orjson because a decision's trace is written on every decision."""
+    return orjson.dumps(body, default=str).decode()
+
+
 _CHANNELS = {c.value: c for c in Channel}
 
 
@@ -107,7 +112,8 @@ class SqlDecisions:
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
-        m = "%s" if is_postgres(engine) else "?"
+        self._postgres = is_postgres(engine)
+        m = "%s" if self._postgres else "?"
         cols = ", ".join(f'"{name}"' for name in DECISION_COLUMNS)
         marks = ", ".join([m] * len(DECISION_COLUMNS))
         self._insert = f"INSERT INTO decisions ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
@@ -128,10 +134,27 @@ class SqlDecisions:
 
     # -- decisions ----------------------------------------------------------
     def record_decision(self, record: DecisionRecord) -> None:
+        """Store a decision with relaxed commit durability.
+
+        The decision log is written on every decision, and waiting for the disk would
+        double a decision's time. Its commit survives a crash of the process; a power
+        loss may undo the last few, until the next fully synchronous commit (any consent
+        or contact write) or checkpoint. Consent and contact holds keep full durability.
+        """
         row = decision_row(record)
         with raw_cursor(self._engine, "record a decision") as cursor:
-            cursor.execute(self._insert, row)
-            if cursor.rowcount != 1:
+            if self._postgres:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+                cursor.execute(self._insert, row)
+                inserted = cursor.rowcount
+            else:
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                try:
+                    cursor.execute(self._insert, row)
+                    inserted = cursor.rowcount
+                finally:
+                    cursor.execute("PRAGMA synchronous=FULL")
+            if inserted != 1:
                 raise ConflictError("decision_id", record.decision_id, "is already recorded")
 
     def find_decision(self, decision_id: str) -> DecisionRecord | None:

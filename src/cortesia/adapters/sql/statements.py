@@ -62,6 +62,8 @@ class Statements:
     event_params: Params
     upsert_customers: str
     customer_params: Params
+    customer_by_id: str
+    any_suppressed: str
 
     def keys_of(self, count: int) -> str:
         """(customer, key, seq) of every event of ``count`` customers: an index-only scan."""
@@ -105,6 +107,11 @@ class Statements:
             event_params=event_params,
             upsert_customers=upsert,
             customer_params=customer_params,
+            customer_by_id=(
+                f"SELECT {_quoted(CUSTOMER_COLUMNS)} FROM customers "  # noqa: S608
+                f'WHERE "customer_id" = {mark}'
+            ),
+            any_suppressed="SELECT EXISTS (SELECT 1 FROM suppression)",
         )
 
 

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 
 from cortesia.adapters.sql.catalogs import SqlCatalogs
 from cortesia.adapters.sql.codec import key_from_row, key_row, to_micros
-from cortesia.adapters.sql.connection import create, driver, guarded, sqlite_file, writing
+from cortesia.adapters.sql.connection import (
+    create,
+    driver,
+    guarded,
+    raw_cursor,
+    sqlite_file,
+    writing,
+)
 from cortesia.adapters.sql.contacts import SqlContacts
 from cortesia.adapters.sql.counters import SqlCounters
 from cortesia.adapters.sql.customers import SqlCustomers, insert_ignoring
@@ -83,6 +90,7 @@ class SqlStore:
             self._engine.dispose()
             raise
         statements = Statements.build(self._engine)
+        self._statements = statements
         self._ledger = SqlLedger(self._engine, statements)
         self._customers = SqlCustomers(self._engine, statements)
         self._contacts = SqlContacts(self._engine)
@@ -155,10 +163,14 @@ class SqlStore:
         return found
 
     def suppression_size(self) -> int:
-        with guarded(self._engine, "read the suppression list"), self._engine.connect() as conn:
-            return int(
-                conn.execute(sa.select(sa.func.count()).select_from(suppression)).scalar_one()
-            )
+        # Asked on every contact check: whether the list is empty is what callers need
+        # fast; its size only when it is not.
+        with raw_cursor(self._engine, "read the suppression list") as cursor:
+            cursor.execute(self._statements.any_suppressed)
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute("SELECT count(*) FROM suppression")
+            return int(cursor.fetchone()[0])
 
     def erase_customer(
         self,

@@ -69,7 +69,9 @@ def action_document(action: Action) -> dict[str, Any]:
         "daily_budget": action.daily_budget,
         "cool_off_days": action.cool_off_days,
         "reject_cool_off_days": action.reject_cool_off_days,
-        "propensity_prior": None if action.propensity_prior is None else list(action.propensity_prior),
+        "propensity_prior": None
+        if action.propensity_prior is None
+        else list(action.propensity_prior),
     }
     if action.consent_ask is not None:
         ask = action.consent_ask

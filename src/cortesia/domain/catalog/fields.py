@@ -70,7 +70,9 @@ def action_id(value: object, path: str) -> str:
     """An action id: lower-case letters, digits, ``_`` and ``-``, 1 to 64 characters."""
     if not isinstance(value, str) or not _ID.match(value):
         raise ValidationError(
-            path, value, "must be 1-64 lower-case letters, digits, _ or -, starting with a letter or digit"
+            path,
+            value,
+            "must be 1-64 lower-case letters, digits, _ or -, starting with a letter or digit",
         )
     return value
 

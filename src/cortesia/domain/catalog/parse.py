@@ -75,12 +75,12 @@ class CatalogRejected(BatchValidationError):
         problems = [p for error in errors for p in error.problems]
         super().__init__(problems, "catalog")
         self.errors = list(errors)
-        self.args = (f"catalog rejected: {len(problems)} problems; first: {problems[0].describe()}",)
+        self.args = (
+            f"catalog rejected: {len(problems)} problems; first: {problems[0].describe()}",
+        )
 
 
-def parse_catalog(
-    document: Mapping[str, object], *, version: int = 0, digest: str = ""
-) -> Catalog:
+def parse_catalog(document: Mapping[str, object], *, version: int = 0, digest: str = "") -> Catalog:
     """Validate a whole catalog document and compile it.
 
     Raises the one ``ValidationError`` (a ``RuleError`` for a rule) when the document
@@ -234,7 +234,7 @@ def _literal(text: str) -> float | None:
 def _condition_rule(where: str) -> f.Reader[Rule]:
     def read(value: object, path: str) -> Rule:
         if not isinstance(value, str):
-            raise ValidationError(path, value, "must be a condition, e.g. \"tenure >= 12\"")
+            raise ValidationError(path, value, 'must be a condition, e.g. "tenure >= 12"')
         return parse_rule(value.strip(), RuleKind.CONDITION, where=where)
 
     return read
@@ -261,7 +261,8 @@ def _channels(read: f.Fields) -> None:
         for channel, name in offered.items()
     }
     if len(read.problems) == before:
-        read.values["channels"] = treatments
+        # In name order, as the store's sorted JSON gives them back: every process alike.
+        read.values["channels"] = dict(sorted(treatments.items()))
 
 
 def _treatment(
