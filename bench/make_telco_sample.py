@@ -26,9 +26,9 @@ import hashlib
 import random
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -202,9 +202,9 @@ NAMES = {"es": _ES, "pt": _PT, "en": _EN}
 class Phones:
     """Unique valid mobile numbers (E.164) drawn from each country's ranges."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, used: Iterable[str] = ()) -> None:
         self._rng = rng
-        self._used: set[str] = set()
+        self._used: set[str] = set(used)
 
     def draw(self, country: Country, subdivision: str) -> str:
         prefixes = country.areas[subdivision][1]

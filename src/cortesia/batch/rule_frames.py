@@ -9,7 +9,6 @@ combines the pairs of kinds it accepts and leaves the rest null — which is how
 string with a number is null" comes out without Polars ever being asked to compare them.
 
 >>> import polars as pl
-from polars.expr.whenthen import ChainedThen, Then
 >>> from cortesia.domain.rules import RuleKind, parse_rule
 >>> frame = pl.DataFrame({"tenure": [3, 20, None], "plan": ["prepaid", "postpaid", "prepaid"]})
 >>> rule = parse_rule('tenure >= 12 or plan == "postpaid"', RuleKind.CONDITION)

@@ -28,7 +28,7 @@ _NONE_YET = "no catalog loaded yet; load one with: cortesia catalog load FILE"
 
 
 def load(ctx: typer.Context, file: FileArg, as_json: JsonOption = False) -> None:
-    """Validate a catalog file and save it as a new version.
+    """Check a catalog file; save a new version.
 
     Every problem of the file is reported and nothing is saved when there is one; a file
     that says the same as the latest version keeps that version.
@@ -70,7 +70,7 @@ def _validity(row: dict[str, Any]) -> str:
 
 
 def show(ctx: typer.Context, action: ActionArg, as_json: JsonOption = False) -> None:
-    """Show one action of the catalog in force, every field."""
+    """One action of the catalog in force."""
     with engine_of(ctx) as engine:
         view = action_view(_current(engine), action, engine.clock.now())
     if as_json:
@@ -119,6 +119,6 @@ def versions(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def build() -> typer.Typer:
     """The ``catalog`` command group."""
     return command_group(
-        "Load the action catalog, list its actions and versions.",
+        "Actions: load, list, show, versions.",
         {"load": load, "list": list_actions, "show": show, "versions": versions},
     )

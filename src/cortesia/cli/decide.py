@@ -58,7 +58,7 @@ def decide(
     limit: LimitOpt = 1,
     as_json: JsonOption = False,
 ) -> None:
-    """The next best actions on a channel, or silence.
+    """The next best actions, or silence.
 
     Runs every stage (eligibility, contact policy, scoring, arbitration, selection),
     holds the chosen actions' contact slots and records the decision.
@@ -77,7 +77,7 @@ def decide(
 
 
 def show(ctx: typer.Context, decision_id: DecisionArg, as_json: JsonOption = False) -> None:
-    """A stored decision with its explanation in plain words."""
+    """A stored decision, explained in plain words."""
     with engine_of(ctx) as engine:
         view = stored_decision_view(engine.decisions.find(decision_id))
     if as_json:
@@ -96,7 +96,7 @@ def outcome(
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Report what came of an offered action (idempotent by key).
+    """Report what came of an offered action.
 
     opted_out writes the consent ledger at once; failed releases the contact slot.
     """

@@ -22,6 +22,9 @@ class RuleKind(StrEnum):
     NUMBER = "number"
 
 
+_CONDITION = RuleKind.CONDITION  # a module global: one lookup less on the hot path
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Rule:
     """A parsed, checked rule with its compiled row interpreter.
@@ -41,9 +44,9 @@ class Rule:
 
     def holds(self, env: Mapping[str, object]) -> bool:
         """True only when the condition is true: false and null are both "no"."""
-        if self.kind is not RuleKind.CONDITION:
-            raise TypeError(f"rule `{self.text}` is a number rule; use number()")
-        return self._run(env) is True
+        if self.kind is _CONDITION:
+            return self._run(env) is True
+        raise TypeError(f"rule `{self.text}` is a number rule; use number()")
 
     def number(self, env: Mapping[str, object]) -> float | None:
         """The value of a number rule, or None when it is null."""
