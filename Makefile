@@ -33,7 +33,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 install: $(RUN_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/cortesia init
+	$(BIN)/cortesia init --sample telco
 	$(BIN)/cortesia serve --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it only when it is missing.

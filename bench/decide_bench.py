@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import time
@@ -23,11 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cortesia.adapters.dnc import MemoryRegistries
 from cortesia.adapters.memory import FrozenClock, MemoryStore
+from cortesia.bootstrap import build_engine, init_workspace
+from cortesia.config import Settings
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decide import DecisionRequest
 from cortesia.engine.hub import Engine
-from cortesia.engine.ports import Store
 from customer_import import OUT, generate
 
 # Tuesday 3 March 2026 15:00 UTC: mid-morning in the Americas, afternoon in Europe.
@@ -92,27 +95,46 @@ def catalog(actions: int, seed: int = 11) -> dict[str, Any]:
     return {"catalog": economics, "actions": found}
 
 
-def open_store(kind: str, rebuild: bool) -> tuple[Store, bool]:
-    """The benchmark store and whether it must be filled."""
-    if kind == "memory":
-        return MemoryStore(), True
-    from cortesia.adapters.sql.migrate import upgrade
-    from cortesia.adapters.sql.store import SqlStore
+REGISTRIES = (
+    "us-dnc",
+    "co-rne",
+    "mx-repep",
+    "mx-reus",
+    "ar-no-llame",
+    "br-nao-me-perturbe",
+    "br-sp-nao-me-ligue",
+    "es-robinson",
+    "uk-tps",
+    "uk-ctps",
+    "au-dncr",
+    "cl-no-molestar",
+    "pe-gracias",
+)
+WORKSPACE = OUT / "decide-ws"
 
-    database = OUT / "decide.db"
+
+def settings_of(workspace: Path) -> Settings:
+    """The benchmark workspace: an SQLite file and its registries folder."""
+    return Settings(database_url=f"sqlite:///{workspace / 'cortesia.db'}", workspace_dir=workspace)
+
+
+def open_engine(kind: str, rebuild: bool) -> tuple[Engine, bool]:
+    """The benchmark engine, and whether its workspace must be filled."""
+    if kind == "memory":
+        return Engine(MemoryStore(), FrozenClock(AT), dnc=MemoryRegistries()), True
+    database = WORKSPACE / "cortesia.db"
     fresh = rebuild or not database.exists()
     if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{database}"
-    upgrade(url)
+        shutil.rmtree(WORKSPACE, ignore_errors=True)
+    settings = settings_of(WORKSPACE)
+    init_workspace(settings)
     if not fresh:  # every run starts from the same state: no decisions, no contacts yet
         connection = sqlite3.connect(database, isolation_level=None)
         for table in ("decisions", "contacts", "outcome_events", "volume_counters"):
             connection.execute(f"DELETE FROM {table}")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()
-    return SqlStore(url), fresh
+    return build_engine(settings, clock=FrozenClock(AT)), fresh
 
 
 def fill(engine: Engine, customers: int, actions: int, asked: list[str]) -> None:
@@ -137,6 +159,15 @@ def fill(engine: Engine, customers: int, actions: int, asked: list[str]) -> None
     ]
     for start in range(0, len(rows), 1000):
         engine.consent.record_batch(rows[start : start + 1000])
+    scrubbed(engine)
+
+
+def scrubbed(engine: Engine) -> None:
+    """A recent snapshot of every do-not-call registry the packs consult (a few numbers)."""
+    listed = OUT / "registry.csv"
+    listed.write_text("number,channel\n+12025550100,\n+573001230000,\n", encoding="utf-8")
+    for registry in REGISTRIES:
+        engine.dnc.import_file(listed, registry, fmt="csv", as_of=AT.date() - timedelta(days=2))
 
 
 def measure(engine: Engine, asked: list[str], decisions: int, seed: int) -> list[float]:
@@ -165,8 +196,9 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(5)
     asked = sorted({f"C{rng.randrange(args.customers):08d}" for _ in range(20_000)})
-    store, fresh = open_store(args.store, args.rebuild)
-    engine = Engine(store, FrozenClock(AT))
+    engine, fresh = open_engine(args.store, args.rebuild)
+    if not engine.dnc.versions():
+        scrubbed(engine)
     if fresh:
         fill(engine, args.customers, args.actions, asked)
     load = os.getloadavg()[0]

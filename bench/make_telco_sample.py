@@ -10,8 +10,19 @@ often an app id, and the attributes the sample catalog reads: segment, plan, arp
 bill_due_on, balance, data_used_pct, device_age_months, roaming_trips_12m and
 last_payment_failed.
 
+From those customers it then writes, beside the customer file:
+
+- ``registries/<registry>.csv``: one do-not-call snapshot per registry the sample countries'
+  packs consult (generic CSV: number, channel, added), listing a fixed ~3-5 % of that
+  country's sample numbers plus a few numbers of no sample customer, and
+  ``registries/snapshot.toml`` with the day every snapshot describes (``SNAPSHOT``);
+- ``consent.csv``: the consent ledger's history, one event a row in the shape of
+  ``engine.consent.record_batch`` with its own idempotency key: about 65 % opted in to
+  marketing by SMS and e-mail, 20 % never asked, the rest opted out of some channels; some
+  topics, later opt-outs and snoozes, all before ``CONSENT_UNTIL``.
+
 The output depends only on the input file: a fixed seed, the file's own row order and
-plain ``csv`` writing, so the shipped file can be checked byte for byte (the unit test does).
+plain ``csv`` writing, so the shipped files can be checked byte for byte (the unit test does).
 Dates are relative to ``AS_OF``, the day the sample describes; birthdays are spread over the
 whole year, so birthday actions fire on any day.
 
@@ -375,6 +386,265 @@ def write(source: Path, out: Path) -> int:
     return count
 
 
+# --- Do-not-call registry snapshots ---------------------------------------------------------
+
+# The day the sample's registry snapshots describe. Colombia's pack (CO-9) accepts a snapshot
+# at most 7 days old, so a demo on AS_OF needs one from 24 November or later; an import may
+# not be dated after the day it runs, and the sample was made on 24 November 2026.
+SNAPSHOT = date(2026, 11, 24)
+REGISTRY_HEADER = ("number", "channel", "added")
+OUTSIDERS = 4  # numbers on every list that belong to no sample customer
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """One do-not-call list: whose numbers it may hold, what share, on which channel lists.
+
+    ``channels`` weighs the channel of each listing ("" = every channel); per-channel
+    registries (Colombia's RNE, Chile's No Molestar) keep one list per channel.
+    """
+
+    registry_id: str
+    country: str
+    share: float = 0.04  # of the customers it may hold, exactly (rounded)
+    subdivision: str = ""  # only customers there: São Paulo's own list
+    channels: tuple[tuple[str, int], ...] = (("", 1),)
+
+
+REGISTRIES = (
+    Registry(
+        "co-rne",
+        "CO",
+        channels=(("", 40), ("sms", 25), ("voice", 20), ("email", 10), ("whatsapp", 5)),
+    ),
+    Registry("mx-repep", "MX", 0.05),
+    Registry("mx-reus", "MX", 0.03),  # financial companies only; a telco never consults it
+    Registry("es-robinson", "ES", 0.05),
+    Registry("us-dnc", "US", 0.05),
+    Registry("ar-no-llame", "AR"),
+    Registry("br-nao-me-perturbe", "BR", 0.03),
+    Registry("br-sp-nao-me-ligue", "BR", 0.05, "BR-SP"),
+    Registry(
+        "cl-no-molestar",
+        "CL",
+        channels=(("voice", 40), ("sms", 30), ("whatsapp", 20), ("email", 10)),
+    ),
+    Registry("uk-tps", "GB", 0.05),
+)  # ~3-5 % of each country's customers: enough to meet in a demo, few enough to be rare
+
+
+def _listed_on(rng: random.Random) -> date:
+    """Most numbers were listed years ago; one in six in the last 60 days, so effect delays
+    (Mexico 45 days, the UK 28) show in decisions."""
+    if rng.random() < 1 / 6:
+        return SNAPSHOT - timedelta(days=rng.randrange(60))
+    first = date(2016, 1, 1)
+    return first + timedelta(days=rng.randrange((SNAPSHOT - timedelta(days=60) - first).days))
+
+
+def registry_rows(registry: Registry, customers: Sequence[Mapping[str, str]]) -> list[list[str]]:
+    """The rows of one registry's snapshot: listed sample customers, then outsiders."""
+    rng = random.Random(f"{SEED}:{registry.registry_id}")
+    country = next(c for c in COUNTRIES if c.code == registry.country)
+    theirs = [
+        c["phone"]
+        for c in customers
+        if c["country"] == registry.country and registry.subdivision in ("", c["subdivision"])
+    ]
+    picked = set(rng.sample(range(len(theirs)), max(1, round(registry.share * len(theirs)))))
+    phones = Phones(rng, used=(c["phone"] for c in customers))
+    area = registry.subdivision or sorted(country.areas)[0]
+    numbers = [phone for n, phone in enumerate(theirs) if n in picked]
+    numbers += [phones.draw(country, area) for _ in range(OUTSIDERS)]
+    channels = [name for name, _ in registry.channels]
+    weights = [weight for _, weight in registry.channels]
+    return [
+        [number, rng.choices(channels, weights)[0], _listed_on(rng).isoformat()]
+        for number in numbers
+    ]
+
+
+def write_registries(customers: Sequence[Mapping[str, str]], folder: Path) -> dict[str, int]:
+    """Every registry's snapshot file and ``snapshot.toml``; returns numbers per registry."""
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for registry in REGISTRIES:
+        found = registry_rows(registry, customers)
+        _write_csv(folder / f"{registry.registry_id}.csv", REGISTRY_HEADER, found)
+        counts[registry.registry_id] = len(found)
+    (folder / "snapshot.toml").write_text(
+        "# Written by bench/make_telco_sample.py: the day every snapshot here describes.\n"
+        f"snapshot_date = {SNAPSHOT.isoformat()}\n",
+        encoding="utf-8",
+    )
+    return counts
+
+
+# --- Consent events ----------------------------------------------------------------------------
+
+CONSENT_HEADER = (
+    "customer_id",
+    "channel",
+    "purpose",
+    "kind",
+    "occurred_at",
+    "until",
+    "source",
+    "lawful_basis",
+    "jurisdiction",
+    "evidence",
+    "idempotency_key",
+)
+CONSENT_FROM = datetime(2025, 1, 1, tzinfo=UTC)
+CONSENT_UNTIL = datetime(2026, 11, 20, tzinfo=UTC)  # every event happened before this instant
+SOURCES = {"web": 35, "app": 25, "call_centre": 20, "pos": 20}
+EVIDENCE = {
+    "web": "sign-up form on the website",
+    "app": "consent screen of the app",
+    "call_centre": "recorded call with an agent",
+    "pos": "form signed in a store",
+}
+
+
+def _instant(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
+
+
+def _iso(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Ledger:
+    """One customer's consent events as output rows, keys numbered in order."""
+
+    def __init__(self, customer: Mapping[str, str], rng: random.Random) -> None:
+        self.customer = customer
+        self.rng = rng
+        self.rows: list[list[str]] = []
+
+    def source(self) -> str:
+        return self.rng.choices(list(SOURCES), weights=list(SOURCES.values()))[0]
+
+    def later(self, after: datetime) -> datetime:
+        return _instant(self.rng, after + timedelta(hours=1), CONSENT_UNTIL)
+
+    def add(
+        self,
+        channel: str,
+        purpose: str,
+        kind: str,
+        at: datetime,
+        source: str,
+        until: datetime | None = None,
+    ) -> None:
+        who = self.customer["customer_id"]
+        key = f"sample-telco-{who}-{len(self.rows) + 1}"
+        basis = "consent" if kind == "opt_in" else ""
+        self.rows.append(
+            [who, channel, purpose, kind, _iso(at), _iso(until) if until else "", source,
+             basis, self.customer["country"], EVIDENCE[source], key]
+        )  # fmt: skip
+
+
+def _topics(ledger: Ledger, at: datetime) -> None:
+    """Topic opt-ins: product news by e-mail, streaming offers, roaming offers for travellers."""
+    rng, customer = ledger.rng, ledger.customer
+    if customer["email"] and rng.random() < 0.3:
+        ledger.add("email", "product_news", "opt_in", ledger.later(at), ledger.source())
+    streams = "Yes" in (customer["streaming_tv"], customer["streaming_movies"])
+    if rng.random() < (0.45 if streams else 0.15):
+        channel = "push" if customer["push_id"] else "email"
+        ledger.add(channel, "streaming_offers", "opt_in", ledger.later(at), "app")
+    travels = int(customer["roaming_trips_12m"]) >= 1
+    if rng.random() < (0.5 if travels else 0.08):
+        ledger.add("sms", "roaming_offers", "opt_in", ledger.later(at), ledger.source())
+
+
+def _second_thoughts(ledger: Ledger, at: datetime) -> None:
+    """Some later leave one channel's marketing; a few pause SMS for a while."""
+    rng = ledger.rng
+    if rng.random() < 0.08:
+        ledger.add("email", "marketing", "opt_out", ledger.later(at), "web")
+    if rng.random() < 0.04:
+        ledger.add("sms", "marketing", "opt_out", ledger.later(at), rng.choice(("app", "web")))
+    if rng.random() < 0.04:
+        start = max(at, datetime(2026, 8, 1, tzinfo=UTC))
+        paused = ledger.later(start)
+        until = paused + timedelta(days=rng.choice((30, 90, 180)))
+        ledger.add("sms", "marketing", "snooze", paused, "app", until)
+
+
+def _opted_in(ledger: Ledger) -> None:
+    """Marketing by SMS and e-mail from one sign-up; push, WhatsApp and calls for some."""
+    rng, customer = ledger.rng, ledger.customer
+    at = _instant(rng, CONSENT_FROM, CONSENT_UNTIL - timedelta(days=30))
+    source = ledger.source()
+    ledger.add("sms", "marketing", "opt_in", at, source)
+    if customer["email"]:
+        ledger.add("email", "marketing", "opt_in", at, source)
+    if customer["push_id"] and rng.random() < 0.6:
+        ledger.add("push", "marketing", "opt_in", ledger.later(at), "app")
+    if rng.random() < 0.25:
+        ledger.add("whatsapp", "marketing", "opt_in", ledger.later(at), ledger.source())
+    if rng.random() < 0.15:
+        ledger.add("voice", "marketing", "opt_in", ledger.later(at), "call_centre")
+    _topics(ledger, at)
+    _second_thoughts(ledger, at)
+
+
+def _declined(ledger: Ledger) -> None:
+    """No marketing at all, or e-mail but not texts, or no texts and no calls."""
+    rng, customer = ledger.rng, ledger.customer
+    at = _instant(rng, CONSENT_FROM, CONSENT_UNTIL - timedelta(days=30))
+    source = ledger.source()
+    mood = rng.random()
+    if mood < 0.4:
+        ledger.add("all", "marketing", "opt_out", at, source)
+    elif mood < 0.7 and customer["email"]:
+        ledger.add("email", "marketing", "opt_in", at, source)
+        ledger.add("sms", "marketing", "opt_out", at, source)
+    else:
+        ledger.add("sms", "marketing", "opt_out", at, source)
+        ledger.add("voice", "marketing", "opt_out", at, source)
+        if customer["email"] and rng.random() < 0.5:
+            ledger.add("email", "product_news", "opt_in", ledger.later(at), ledger.source())
+
+
+def consent_rows(customers: Sequence[Mapping[str, str]]) -> list[list[str]]:
+    """Every consent event of the sample, customer by customer."""
+    rng = random.Random(f"{SEED}:consent")
+    rows: list[list[str]] = []
+    for customer in customers:
+        ledger = Ledger(customer, rng)
+        mood = rng.random()
+        if mood < 0.65:
+            _opted_in(ledger)
+        elif mood >= 0.85:  # between the two: never asked, consent unknown
+            _declined(ledger)
+        rows.extend(ledger.rows)
+    return rows
+
+
+def _write_csv(path: Path, header: Sequence[str], found: Iterable[Sequence[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(found)
+
+
+def write_extras(customers_file: Path, folder: Path) -> tuple[dict[str, int], int]:
+    """Registries and consent events for the customers of ``customers_file``, in ``folder``.
+
+    Returns the numbers per registry and the number of consent events.
+    """
+    with customers_file.open(newline="", encoding="utf-8") as handle:
+        customers = list(csv.DictReader(handle))
+    registries = write_registries(customers, folder / "registries")
+    events = consent_rows(customers)
+    _write_csv(folder / "consent.csv", CONSENT_HEADER, events)
+    return registries, len(events)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("source", nargs="?", type=Path, default=SOURCE, help="IBM telco CSV")
@@ -382,7 +652,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     count = write(args.source, args.out)
-    print(f"{count} customers written to {args.out} in {time.perf_counter() - started:.2f} s")
+    registries, events = write_extras(args.out, args.out.parent)
+    listed = sum(registries.values())
+    print(
+        f"{count} customers, {events} consent events and {listed} numbers on "
+        f"{len(registries)} registries written to {args.out.parent} "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
     return 0
 
 

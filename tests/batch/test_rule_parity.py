@@ -223,9 +223,9 @@ def test_known_traps_agree(text: str, kind: RuleKind) -> None:
 
 def test_an_absent_column_is_null_and_a_constant_rule_fills_the_frame() -> None:
     frame = pl.DataFrame({"n": [1, 2, 3]})
-    assert evaluate_frame(parse_rule("missing > 1", RuleKind.CONDITION), frame).to_list() == [
-        None
-    ] * 3
+    assert (
+        evaluate_frame(parse_rule("missing > 1", RuleKind.CONDITION), frame).to_list() == [None] * 3
+    )
     assert evaluate_frame(parse_rule("2 * 3", RuleKind.NUMBER), frame).to_list() == [6.0] * 3
 
 

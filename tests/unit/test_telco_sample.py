@@ -1,4 +1,4 @@
-"""The telco sample shipped in the package: catalog, company policy and customers.
+"""The telco sample shipped in the package: catalog, policy, customers, registries, consent.
 
 These are the files ``cortesia init --sample telco`` loads, so they are held to the real
 parsers and importer, and the customers to the generator that made them.
@@ -11,10 +11,11 @@ import importlib.util
 import sys
 import tomllib
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from types import ModuleType
 
 import phonenumbers
 import pytest
@@ -23,9 +24,13 @@ from phonenumbers import PhoneNumberType
 from cortesia.batch.customer_mapping import CANONICAL_FIELDS
 from cortesia.domain.catalog import Catalog, Category, parse_catalog
 from cortesia.domain.customers import AttributeType
+from cortesia.domain.policy.pack import RegistryRule
+from cortesia.domain.policy.rules import Confidence
 from cortesia.domain.vocabulary import Channel, parse_purpose
 from cortesia.engine.company_policy import read_company_policy
+from cortesia.engine.consent_input import parse_consent_batch
 from cortesia.engine.hub import Engine
+from cortesia.engine.jurisdictions import PackLibrary
 
 SAMPLE = Path(str(files("cortesia.engine").joinpath("data/samples/telco")))
 ROOT = Path(__file__).resolve().parents[2]
@@ -271,15 +276,144 @@ def test_the_data_gives_every_kind_of_action_someone_to_fire_for() -> None:
     assert {row["segment"] for row in rows} == {"premium", "standard", "value"}
 
 
-@pytest.mark.skipif(not TELCO.exists(), reason="shared/data telco_churn is not present")
-def test_the_generator_reproduces_the_shipped_customers_byte_for_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_telco_sample", GENERATOR)
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, generator)  # its dataclasses look it up
-    spec.loader.exec_module(generator)
+    sys.modules[spec.name] = generator  # its dataclasses look it up
+    try:
+        spec.loader.exec_module(generator)
+    finally:
+        del sys.modules[spec.name]
+    return generator
+
+
+@pytest.mark.skipif(not TELCO.exists(), reason="shared/data telco_churn is not present")
+def test_the_generator_reproduces_the_shipped_customers_byte_for_byte(tmp_path: Path) -> None:
     out = tmp_path / "customers.csv"
-    assert generator.write(TELCO, out) == 7043
+    assert _generator().write(TELCO, out) == 7043
     assert out.read_bytes() == (SAMPLE / "customers.csv").read_bytes()
+
+
+def _shipped_extras() -> list[Path]:
+    return sorted(
+        [SAMPLE / "consent.csv", *(SAMPLE / "registries").iterdir()], key=lambda p: p.name
+    )
+
+
+def test_the_generator_reproduces_the_registries_and_consent_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    """Made from the shipped customers alone, so this runs without the IBM file."""
+    _generator().write_extras(SAMPLE / "customers.csv", tmp_path)
+    made = [tmp_path / "consent.csv", *(tmp_path / "registries").iterdir()]
+    assert sorted(p.name for p in made) == [p.name for p in _shipped_extras()]
+    for path in _shipped_extras():
+        twin = tmp_path / path.relative_to(SAMPLE)
+        assert twin.read_bytes() == path.read_bytes(), path.name
+
+
+# --- registries ---------------------------------------------------------------------------
+
+SNAPSHOT = tomllib.loads((SAMPLE / "registries/snapshot.toml").read_text("utf-8"))
+AS_OF = date(2026, 12, 1)  # the day the sample describes
+
+
+def registry_rows(registry: str) -> list[dict[str, str]]:
+    with (SAMPLE / f"registries/{registry}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sample_registry_rules() -> list[RegistryRule]:
+    _, rows = customers()
+    library = PackLibrary()
+    packs = [library.pack(c) for c in sorted({row["country"] for row in rows})]
+    return [r for p in packs if p for r in p.rules if isinstance(r, RegistryRule)]
+
+
+def test_every_registry_the_sample_countries_consult_has_a_snapshot_file() -> None:
+    shipped = {p.stem for p in (SAMPLE / "registries").glob("*.csv")}
+    assert {rule.registry for rule in sample_registry_rules()} == shipped
+
+
+def test_every_snapshot_is_fresh_enough_on_the_day_the_sample_describes() -> None:
+    """Colombia's RNE wants a snapshot at most 7 days old: 20 November would be too old."""
+    snapshot = SNAPSHOT["snapshot_date"]
+    assert isinstance(snapshot, date) and snapshot <= AS_OF
+    for rule in sample_registry_rules():
+        if rule.meta.confidence is Confidence.HIGH:  # applied without counsel's review
+            assert (AS_OF - snapshot).days <= rule.max_snapshot_age_days, rule.meta.rule_id
+
+
+def test_registries_list_a_few_percent_of_their_countrys_numbers_and_some_strangers() -> None:
+    _, rows = customers()
+    phones = {row["phone"]: row for row in rows}
+    for registry in {rule.registry for rule in sample_registry_rules()}:
+        listed = registry_rows(registry)
+        numbers = [row["number"] for row in listed]
+        assert len(set(numbers)) == len(numbers), registry
+        ours = [phones[n] for n in numbers if n in phones]
+        strangers = [n for n in numbers if n not in phones]
+        assert len(strangers) == 4, registry
+        country = ours[0]["country"]
+        assert {row["country"] for row in ours} == {country}, registry
+        where = "subdivision" if registry == "br-sp-nao-me-ligue" else "country"  # São Paulo
+        share = len(ours) / sum(row[where] == ours[0][where] for row in rows)
+        assert 0.025 <= share <= 0.055, (registry, share)
+        for row in listed:
+            assert phonenumbers.region_code_for_number(phonenumbers.parse(row["number"])) == (
+                country
+            ), row
+            assert date.fromisoformat(row["added"]) <= SNAPSHOT["snapshot_date"], row
+    assert {row["subdivision"] for row in rows if row["phone"] in {
+        r["number"] for r in registry_rows("br-sp-nao-me-ligue")
+    }} == {"BR-SP"}  # fmt: skip
+
+
+def test_per_channel_registries_keep_lists_per_channel() -> None:
+    channels = {row["channel"] for row in registry_rows("co-rne")}
+    assert {"", "sms", "voice", "email"} <= channels
+    assert {row["channel"] for row in registry_rows("us-dnc")} == {""}
+
+
+# --- consent ------------------------------------------------------------------------------
+
+
+@cache
+def consent_events() -> list[dict[str, str]]:
+    with (SAMPLE / "consent.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_consent_event_is_valid_for_the_ledger_and_happened_before_the_snapshot() -> None:
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    rows = [{k: v for k, v in row.items() if v} for row in consent_events()]
+    drafts = [d for n in range(0, len(rows), 5000) for d in parse_consent_batch(
+        rows[n : n + 5000], now=now
+    )]  # fmt: skip
+    assert all(d.occurred_at < now for d in drafts)
+    assert all(d.occurred_at >= datetime(2025, 1, 1, tzinfo=UTC) for d in drafts)
+    assert {d.source.value for d in drafts} == {"web", "app", "call_centre", "pos"}
+    keys = [(d.customer_id, d.idempotency_key) for d in drafts]
+    assert len(set(keys)) == len(keys)
+    _, people = customers()
+    assert {d.customer_id for d in drafts} <= {row["customer_id"] for row in people}
+
+
+def test_consent_is_a_realistic_mix_of_opt_ins_unknowns_opt_outs_and_snoozes() -> None:
+    _, people = customers()
+    events = consent_events()
+    total = len(people)
+    opted_in_sms = {e["customer_id"] for e in events if e["channel"] == "sms"
+                    and e["purpose"] == "marketing" and e["kind"] == "opt_in"}  # fmt: skip
+    silent = total - len({e["customer_id"] for e in events})
+    assert 0.60 <= len(opted_in_sms) / total <= 0.70
+    assert 0.17 <= silent / total <= 0.23
+    kinds = Counter((e["kind"], e["purpose"]) for e in events)
+    assert kinds["opt_out", "marketing"] >= 0.08 * total
+    assert kinds["snooze", "marketing"] >= 50
+    for topic in ("product_news", "streaming_offers", "roaming_offers"):
+        assert kinds["opt_in", topic] >= 300, topic
+    snoozes = [e for e in events if e["kind"] == "snooze"]
+    ends = {e["until"] < "2026-12-01" for e in snoozes}
+    assert ends == {True, False}  # some pauses are over by the demo day, some are not

@@ -76,3 +76,11 @@ def create_app(
         app.include_router(module.router)
     app.include_router(catalog.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The service over the workspace the environment names: the factory each worker
+    process calls when the service runs several (``cortesia serve --workers N``)."""
+    from cortesia.config import get_settings
+
+    return create_app(get_settings())

@@ -23,6 +23,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from functools import reduce
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -171,40 +172,33 @@ class _Translator:
         self.schema = schema
 
     def translate(self, node: Node) -> Typed:
-        method: Callable[[Node], Typed] = getattr(self, "_" + type(node).__name__.lower())
+        method: Callable[[Any], Typed] = getattr(self, "_" + type(node).__name__.lower())
         return method(node)
 
-    def _const(self, node: Node) -> Typed:
-        return _literal(node.value if isinstance(node, Const) else None)
+    def _const(self, node: Const) -> Typed:
+        return _literal(node.value)
 
-    def _name(self, node: Node) -> Typed:
-        name = node.name if isinstance(node, Name) else ""
-        return self.read(name)
+    def _name(self, node: Name) -> Typed:
+        return self.read(node.name)
 
     def read(self, name: str) -> Typed:
         dtype = self.schema.get(name)
         return {} if dtype is None else _column(name, dtype)
 
-    def _negate(self, node: Node) -> Typed:
-        if not isinstance(node, Negate):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _negate(self, node: Negate) -> Typed:
         number = self.translate(node.operand).get(Kind.NUMBER)
         if number is None:
             return {}
         return {Kind.NUMBER: number if node.plus else -number}
 
-    def _arith(self, node: Node) -> Typed:
-        if not isinstance(node, Arith):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _arith(self, node: Arith) -> Typed:
         left = self.translate(node.left).get(Kind.NUMBER)
         right = self.translate(node.right).get(Kind.NUMBER)
         if left is None or right is None:
             return {}
         return {Kind.NUMBER: _arith(node.op, left, right)}
 
-    def _compare(self, node: Node) -> Typed:
-        if not isinstance(node, Compare):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _compare(self, node: Compare) -> Typed:
         left = self.translate(node.left)
         right = self.translate(node.right)
         fn = _COMPARE[node.op]
@@ -216,9 +210,7 @@ class _Translator:
         ]
         return {Kind.BOOL: _first(parts, Kind.BOOL)}
 
-    def _inlist(self, node: Node) -> Typed:
-        if not isinstance(node, InList):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _inlist(self, node: InList) -> Typed:
         operand = self.translate(node.operand).get(node.kind)
         if operand is None:
             return {Kind.BOOL: _null(Kind.BOOL)}
@@ -230,30 +222,22 @@ class _Translator:
         found = operand.is_in(values)
         return {Kind.BOOL: ~found if node.negated else found}
 
-    def _isnone(self, node: Node) -> Typed:
-        if not isinstance(node, IsNone):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _isnone(self, node: IsNone) -> Typed:
         parts = [expr.is_null() for expr in self.translate(node.operand).values()]
         missing = pl.all_horizontal(parts) if parts else pl.lit(True)
         return {Kind.BOOL: ~missing if node.negated else missing}
 
-    def _not(self, node: Node) -> Typed:
-        if not isinstance(node, Not):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _not(self, node: Not) -> Typed:
         operand = self.translate(node.operand).get(Kind.BOOL, _null(Kind.BOOL))
         return {Kind.BOOL: ~operand}
 
-    def _logic(self, node: Node) -> Typed:
-        if not isinstance(node, Logic):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _logic(self, node: Logic) -> Typed:
         parts = [self.translate(op).get(Kind.BOOL, _null(Kind.BOOL)) for op in node.operands]
         combine = operator.and_ if node.op == "and" else operator.or_
         # Polars' & and | are Kleene's, as the row interpreter's and/or.
         return {Kind.BOOL: reduce(combine, parts)}
 
-    def _ifelse(self, node: Node) -> Typed:
-        if not isinstance(node, IfElse):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _ifelse(self, node: IfElse) -> Typed:
         then = self.translate(node.then)
         otherwise = self.translate(node.otherwise)
         test = self.translate(node.test).get(Kind.BOOL)
@@ -267,9 +251,7 @@ class _Translator:
             if kind in then or kind in otherwise
         }
 
-    def _call(self, node: Node) -> Typed:
-        if not isinstance(node, Call):  # pragma: no cover - dispatch guarantees it
-            raise TypeError(node)
+    def _call(self, node: Call) -> Typed:
         args = [self.translate(arg) for arg in node.args]
         return translate_call(node, args, self.read(TODAY))
 

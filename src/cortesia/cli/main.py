@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
+from rich.progress import Progress as RichProgress
 from typer.core import TyperGroup
 
 from cortesia.bootstrap import init_workspace
 from cortesia.cli import catalog, consent, contacts, customers, decide, dnc, keys, ledger, policy
 from cortesia.cli.context import Workspace, workspace
 from cortesia.cli.options import JsonOption
-from cortesia.cli.output import emit_json, report_error, say
+from cortesia.cli.output import emit_json, err, report_error, say
 from cortesia.cli.usage import (
     ClickException,
     Command,
@@ -25,6 +29,14 @@ from cortesia.cli.usage import (
     report_click,
     report_interrupt,
     report_usage,
+)
+from cortesia.engine.samples import (
+    Progress,
+    SampleReport,
+    install_sample,
+    sample_folder,
+    sample_names,
+    sample_report_view,
 )
 from cortesia.errors import CortesiaError
 
@@ -129,18 +141,84 @@ def _root(
     ctx.obj = Workspace(database_url)
 
 
-def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
+SampleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sample",
+        metavar="NAME",
+        help=f"Also install a sample: customers, catalog, consent, registries and company "
+        f"policy ({', '.join(sample_names())}); safe to run again.",
+    ),
+]
+
+
+def init(ctx: typer.Context, sample: SampleOption = None, as_json: JsonOption = False) -> None:
     """Create or upgrade the workspace.
 
     Creates the store and its schema, or upgrades the schema; safe to run again.
+    With --sample, then installs that sample; what is already there is kept.
     """
     settings = workspace(ctx).settings()
+    if sample is not None:
+        sample_folder(sample)  # an unknown name fails before anything is created
     revision = init_workspace(settings)
     url = _hide_password(settings.resolved_database_url())
+    report = None
+    if sample is not None:
+        with workspace(ctx).engine() as engine, _steps() as progress:
+            report = install_sample(
+                engine,
+                sample,
+                settings.workspace_dir,
+                policy_file=settings.company_policy_file,
+                progress=progress,
+            )
     if as_json:
-        emit_json({"database_url": url, "revision": revision})
+        document: dict[str, object] = {"database_url": url, "revision": revision}
+        if report is not None:
+            document["sample"] = sample_report_view(report)
+        emit_json(document)
         return
     say(f"Workspace ready: {url} (schema revision {revision})")
+    if report is not None:
+        for line in _sample_lines(report):
+            say(line)
+
+
+@contextmanager
+def _steps() -> Iterator[Progress]:
+    """A Rich bar per step of a sample install, on a terminal only (stderr)."""
+    console = err()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with RichProgress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def moved(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bars.add_task(f"Installing {step}", total=total)
+            bars.update(tasks[step], completed=done, total=total)
+
+        yield moved
+
+
+def _sample_lines(report: SampleReport) -> list[str]:
+    imported = report.registries_imported
+    policy = {
+        "written": "written to",
+        "unchanged": "already in",
+        "kept": "kept as it is (it differs from the sample's):",
+    }[report.policy]
+    return [
+        f"Sample {report.sample}: {report.customers_rows:,} customers "
+        f"({report.customers_created:,} new, {report.customers_updated:,} updated)",
+        f"  catalog version {report.catalog_version} ({report.catalog})",
+        f"  registries: {imported} imported, {len(report.registries) - imported} already there",
+        f"  consent events: {report.consent_new:,} new, {report.consent_replayed:,} replayed",
+        f"  company policy {policy} {report.policy_file}",
+        "  The sample describes 2026-12-01: decide with --at, e.g. --at 2026-12-01T15:00:00Z",
+    ]
 
 
 def serve(
@@ -149,6 +227,10 @@ def serve(
         str | None, typer.Option(metavar="HOST", help="Interface to listen on.")
     ] = None,
     port: Annotated[int | None, typer.Option(metavar="PORT", help="Port to listen on.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(metavar="N", min=1, max=64, help="Worker processes (one per core)."),
+    ] = 1,
 ) -> None:
     """Start the HTTP service.
 
@@ -158,12 +240,23 @@ def serve(
     bind_host, bind_port = host or settings.host, port or settings.port
     import uvicorn
 
-    from cortesia.api import create_app
-
-    application = create_app(settings)
     base = f"http://{bind_host}:{bind_port}"
     say(f"Cortesía is running at {base}  (API docs: {base}/docs; Ctrl+C to stop)", "bold green")
-    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
+    if workers == 1:
+        from cortesia.api import create_app
+
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+        return
+    # Each worker builds its own app from the environment: pass --database-url on.
+    os.environ["CORTESIA_DATABASE_URL"] = settings.resolved_database_url()
+    uvicorn.run(
+        "cortesia.api.app:app_from_environment",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def run() -> None:

@@ -94,18 +94,16 @@ class CandidateTrace:
     passed: bool
     reason: str
     scores: Scores | None = None
+    code: str | None = None  # a reason the catalog can say again (see decision_record)
 
     def as_dict(self) -> dict[str, object]:
-        found: dict[str, object] = {
+        """The trace row of a decision's answer (its scores stay in the stored decision)."""
+        return {
             "action": self.action_id,
-            "channel": self.channel.value,
             "stage": self.stage.value,
             "passed": self.passed,
             "reason": self.reason,
         }
-        if self.scores is not None:
-            found["scores"] = self.scores.as_dict()
-        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ Every function returns the reason the candidate stops there, or None when it goe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from cortesia.domain.catalog import Action, ChannelTreatment, SendWindow
@@ -62,16 +62,6 @@ def cool_off_stop(action: Action, contacts: Sequence[Contact], at: datetime) -> 
             limit = action.reject_cool_off_days
             return f"turned down {_days(days)} ago; its cool-off after a refusal is {limit} days"
     return None
-
-
-def eligibility_stop(action: Action, env: Mapping[str, object]) -> str | None:
-    """Why the customer is not eligible: the rule did not hold (false or unknown)."""
-    rule = action.eligibility
-    if rule is None or rule.holds(env):
-        return None
-    found = rule.evaluate(env)
-    verdict = "unknown (a value it reads is missing)" if found is None else "false"
-    return f"eligibility rule `{rule.text}` is {verdict}"
 
 
 def policy_stop(verdict: Verdict) -> str | None:

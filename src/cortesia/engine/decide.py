@@ -8,11 +8,18 @@ channel; one that stops is kept in the trace with the stage it reached and why.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from cortesia.domain.catalog import Action, Catalog, ChannelTreatment
 from cortesia.domain.contacts import DIRECTIONS, new_contact_id
+from cortesia.domain.decision_record import (
+    RULE_FALSE,
+    RULE_UNKNOWN,
+    compact_body,
+    expand_body,
+    rule_reason,
+)
 from cortesia.domain.decisions import (
     CandidateTrace,
     ContextValue,
@@ -26,7 +33,6 @@ from cortesia.domain.policy.context import Question
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.candidates import (
     cool_off_stop,
-    eligibility_stop,
     policy_stop,
     validity_stop,
     window_stop,
@@ -119,7 +125,6 @@ class DecisionService:
             (*current.trace, *picked),
             Versions(current.catalog.version, self._policy_version(), self.scorer.version),
             customer.language,
-            {"names": {a.action_id: a.name.get(customer.language) for a in candidates}},
         )
         self._store.record_decision(
             DecisionRecord(
@@ -130,21 +135,33 @@ class DecisionService:
                 decision.direction,
                 decision.silent,
                 current.catalog.version,
-                decision.as_dict(),
+                compact_body(decision),
             )
         )
         return decision
 
     def find(self, decision_id: str) -> DecisionRecord:
-        """A stored decision; NotFoundError when there is none."""
+        """A stored decision, whole again; NotFoundError when there is none."""
         found = self._store.find_decision(decision_id)
         if found is None:
             raise NotFoundError("decision", decision_id)
-        return found
+        return self._expanded(found)
 
     def of_customer(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:
         """The customer's latest decisions, newest first."""
-        return self._store.decisions_of(customer_id, limit)
+        return [self._expanded(r) for r in self._store.decisions_of(customer_id, limit)]
+
+    def _expanded(self, record: DecisionRecord) -> DecisionRecord:
+        """The stored body with its reasons and names said again from its catalog."""
+        try:
+            catalog = self._catalog.at_version(record.catalog_version)
+        except NotFoundError:  # a catalog version no longer kept: reasons stay coded
+            return replace(record, body=expand_body(record.body, {}, {}))
+        language = record.body.get("language")
+        speaks = language if isinstance(language, str) else None
+        rules = {a.action_id: a.eligibility.text for a in catalog.actions if a.eligibility}
+        names = {a.action_id: a.name.get(speaks) for a in catalog.actions}
+        return replace(record, body=expand_body(record.body, rules, names))
 
     # -- stages ---------------------------------------------------------------
     def _start(self, request: DecisionRequest) -> _Round:
@@ -206,11 +223,14 @@ class DecisionService:
             return _stopped(action, channel, Stage.CANDIDATES, stop)
         if action.cool_off_days is not None or action.reject_cool_off_days is not None:
             stop = cool_off_stop(action, current.session.loaded.contacts, current.at)
-        rule = action.eligibility
-        if stop is None and rule is not None and not rule.holds(current.env):
-            stop = eligibility_stop(action, current.env)
         if stop is not None:
             return _stopped(action, channel, Stage.ELIGIBILITY, stop)
+        rule = action.eligibility
+        if rule is not None and not rule.holds(current.env):
+            code = RULE_FALSE if rule.evaluate(current.env) is False else RULE_UNKNOWN
+            why = rule_reason(code, rule.text)
+            stage = Stage.ELIGIBILITY
+            return CandidateTrace(action.action_id, channel, stage, False, why, None, code)
         return None
 
     def _score(

@@ -101,10 +101,27 @@ def guarded(engine: sa.Engine, what: str) -> Iterator[None]:
 
 
 @contextmanager
-def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A connection in a write transaction, committed on success, rolled back on error."""
-    with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
-        yield connection
+def writing(engine: sa.Engine, *, relaxed: bool = False) -> Iterator[sa.Connection]:
+    """A connection in a write transaction, committed on success, rolled back on error.
+
+    ``relaxed`` commits without waiting for the disk (SQLite ``synchronous=NORMAL`` in WAL
+    mode, PostgreSQL ``synchronous_commit=off``): the commit survives a crash of the
+    process, and a power loss may undo the last few until the next full commit. For the
+    real-time decision path only (decisions and their contact holds); consent never.
+    """
+    postgres = is_postgres(engine)
+    with engine.connect().execution_options(**{WRITE: True}) as connection:
+        lite = relaxed and not postgres
+        if lite:  # on the driver's connection: SQLAlchemy would open a transaction first
+            driver(connection).execute("PRAGMA synchronous=NORMAL")
+        try:
+            with connection.begin():
+                if relaxed and postgres:
+                    connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                yield connection
+        finally:
+            if lite:
+                driver(connection).execute("PRAGMA synchronous=FULL")
 
 
 def driver(connection: sa.Connection) -> Any:

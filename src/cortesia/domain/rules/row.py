@@ -96,8 +96,8 @@ def constant(node: Node) -> Const:
     return Const(value, node.column)
 
 
-def _const(node: Node) -> Fn:
-    value = node.value if isinstance(node, Const) else None
+def _const(node: Const) -> Fn:
+    value = node.value
 
     def run(env: Env) -> Any:
         return value
@@ -105,8 +105,8 @@ def _const(node: Node) -> Fn:
     return run
 
 
-def _name(node: Node) -> Fn:
-    key = node.name if isinstance(node, Name) else ""
+def _name(node: Name) -> Fn:
+    key = node.name
 
     def run(env: Env) -> Any:
         value = env.get(key)
@@ -115,9 +115,7 @@ def _name(node: Node) -> Fn:
     return run
 
 
-def _compare(node: Node) -> Fn:
-    if not isinstance(node, Compare):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
+def _compare(node: Compare) -> Fn:
     op, left, right = node.op, node.left, node.right
     if not names_read(left) and isinstance(right, Name):
         op, left, right = _SWAP[op], right, left
@@ -170,9 +168,7 @@ def _generic_compare(op: str, left: Fn, right: Fn) -> Fn:
     return run
 
 
-def _in_list(node: Node) -> Fn:
-    if not isinstance(node, InList):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
+def _in_list(node: InList) -> Fn:
     members = frozenset(node.values)
     classes = frozenset({value.__class__ for value in node.values})
     if classes <= NUMS:
@@ -200,9 +196,7 @@ def _in_list(node: Node) -> Fn:
     return fast
 
 
-def _is_none(node: Node) -> Fn:
-    if not isinstance(node, IsNone):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
+def _is_none(node: IsNone) -> Fn:
     operand = compile_tree(node.operand)
     negated = node.negated
 
@@ -212,9 +206,7 @@ def _is_none(node: Node) -> Fn:
     return run
 
 
-def _negate(node: Node) -> Fn:
-    if not isinstance(node, Negate):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
+def _negate(node: Negate) -> Fn:
     operand = compile_tree(node.operand)
     plus = node.plus
 
@@ -236,9 +228,7 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def _arith(node: Node) -> Fn:
-    if not isinstance(node, Arith):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
+def _arith(node: Arith) -> Fn:
     fn = _ARITH[node.op]
     left = compile_tree(node.left)
     right = compile_tree(node.right)
@@ -257,9 +247,7 @@ def _arith(node: Node) -> Fn:
     return run
 
 
-def _if_else(node: Node) -> Fn:
-    if not isinstance(node, IfElse):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
+def _if_else(node: IfElse) -> Fn:
     test = compile_tree(node.test)
     then = compile_tree(node.then)
     otherwise = compile_tree(node.otherwise)
@@ -270,7 +258,7 @@ def _if_else(node: Node) -> Fn:
     return run
 
 
-_COMPILERS: dict[type, Callable[[Node], Fn]] = {
+_COMPILERS: dict[type, Callable[[Any], Fn]] = {
     Const: _const,
     Name: _name,
     Compare: _compare,

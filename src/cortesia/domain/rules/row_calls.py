@@ -15,10 +15,8 @@ Compile = Callable[[Node], Fn]
 _Builder = Callable[[Call, tuple[Fn, ...]], Fn]
 
 
-def compile_call(node: Node, compile_tree: Compile) -> Fn:
+def compile_call(node: Call, compile_tree: Compile) -> Fn:
     """The closure for a call of one of the rule functions."""
-    if not isinstance(node, Call):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
     args = tuple(compile_tree(arg) for arg in node.args)
     return _BUILDERS[node.function](node, args)
 

@@ -18,20 +18,16 @@ Fn = Callable[[Env], Any]
 Compile = Callable[[Node], Fn]
 
 
-def compile_logic(node: Node, compile_tree: Compile) -> Fn:
+def compile_logic(node: Logic, compile_tree: Compile) -> Fn:
     """The closure for an ``and`` / ``or`` node (two operands get their own fast shape)."""
-    if not isinstance(node, Logic):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
     operands = tuple(compile_tree(operand) for operand in node.operands)
     if node.op == "and":
         return _and2(*operands) if len(operands) == 2 else _and(operands)
     return _or2(*operands) if len(operands) == 2 else _or(operands)
 
 
-def compile_not(node: Node, compile_tree: Compile) -> Fn:
+def compile_not(node: Not, compile_tree: Compile) -> Fn:
     """The closure for ``not``: null stays null."""
-    if not isinstance(node, Not):  # pragma: no cover - dispatch guarantees it
-        raise TypeError(node)
     operand = compile_tree(node.operand)
 
     def run(env: Env) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from cortesia.domain.rules.calls import check_call
 from cortesia.domain.rules.errors import RuleError
@@ -67,16 +67,26 @@ def parse_tree(text: str, where: str) -> Node:
         tree = ast.parse(flat, mode="eval")
     except SyntaxError as error:
         offset = error.offset if error.offset and error.offset > 0 else len(text) + 1
-        raise RuleError(where, text, offset, _syntax_reason(error.msg)) from None
+        raise RuleError(where, text, offset, _syntax_reason(error.msg, flat, offset)) from None
     except (RecursionError, MemoryError):
         raise RuleError(where, text, 1, "nested too deeply") from None
     return _Walker(flat, where).walk(tree.body, 0)
 
 
-def _syntax_reason(message: str) -> str:
+def _syntax_reason(message: str, text: str, column: int) -> str:
+    if _single_equals(text, column - 1):
+        return "syntax error: a single `=` assigns; compare with `==`"
     if message == "invalid syntax":
         return "syntax error: incomplete or misplaced operator, name or value"
     return f"syntax error: {message}"
+
+
+def _single_equals(text: str, index: int) -> bool:
+    """True when ``text[index]`` is a lone ``=`` (not part of ``==``, ``<=``, ``:=``…)."""
+    if not 0 <= index < len(text) or text[index] != "=":
+        return False
+    before = text[index - 1] if index > 0 else " "
+    return before not in "=!<>:" and text[index + 1 : index + 2] != "="
 
 
 class _Walker:
@@ -86,7 +96,7 @@ class _Walker:
         self.text = text
         self.where = where
         self.raw = text.encode("utf-8")
-        self.handlers: dict[type[ast.AST], Callable[[ast.AST, int], Node]] = {
+        self.handlers: dict[type[ast.AST], Callable[[Any, int], Node]] = {
             ast.Constant: self._constant,
             ast.Name: self._name,
             ast.Attribute: self._attribute,
@@ -123,8 +133,8 @@ class _Walker:
             self.fail(column or self.column(node), refusal(node))
         return handler(node, depth + 1)
 
-    def _constant(self, node: ast.AST, depth: int) -> Node:
-        value = getattr(node, "value", None)
+    def _constant(self, node: ast.Constant, depth: int) -> Node:
+        value = node.value
         column = self.column(node)
         if isinstance(value, float) and not abs(value) < float("inf"):
             self.fail(column, "number too large")
@@ -134,8 +144,8 @@ class _Walker:
             return Const(value, column)
         self.fail(column, refusal(node))
 
-    def _name(self, node: ast.AST, depth: int) -> Node:
-        return Name(str(getattr(node, "id", "")), self.column(node))
+    def _name(self, node: ast.Name, depth: int) -> Node:
+        return Name(node.id, self.column(node))
 
     def _attribute(self, node: ast.AST, depth: int) -> Node:
         parts: list[str] = []
@@ -148,9 +158,7 @@ class _Walker:
         parts.append(current.id)
         return Name(".".join(reversed(parts)), self.column(node))
 
-    def _unary(self, node: ast.AST, depth: int) -> Node:
-        if not isinstance(node, ast.UnaryOp):  # pragma: no cover - dispatch guarantees it
-            self.fail(self.column(node), refusal(node))
+    def _unary(self, node: ast.UnaryOp, depth: int) -> Node:
         column = self.column(node)
         if isinstance(node.op, ast.Not):
             operand = self.walk(node.operand, depth)
@@ -165,9 +173,7 @@ class _Walker:
             return Const(-operand.value if sign == "-" else operand.value, column)
         return Negate(operand, column, plus=sign == "+")
 
-    def _binary(self, node: ast.AST, depth: int) -> Node:
-        if not isinstance(node, ast.BinOp):  # pragma: no cover - dispatch guarantees it
-            self.fail(self.column(node), refusal(node))
+    def _binary(self, node: ast.BinOp, depth: int) -> Node:
         op = _ARITH.get(type(node.op))
         column = self.after(node.left)
         if op is None:
@@ -180,27 +186,21 @@ class _Walker:
                 self.fail(column, f"`{op}` needs numbers; the {side} side is {got}")
         return Arith(op, left, right, column)
 
-    def _bool_op(self, node: ast.AST, depth: int) -> Node:
-        if not isinstance(node, ast.BoolOp):  # pragma: no cover - dispatch guarantees it
-            self.fail(self.column(node), refusal(node))
+    def _bool_op(self, node: ast.BoolOp, depth: int) -> Node:
         op = "and" if isinstance(node.op, ast.And) else "or"
         operands = tuple(self.walk(value, depth) for value in node.values)
         for operand in operands:
             self.need(operand, BOOL, f"`{op}` joins conditions (true/false)")
         return Logic(op, operands, self.column(node))
 
-    def _if_else(self, node: ast.AST, depth: int) -> Node:
-        if not isinstance(node, ast.IfExp):  # pragma: no cover - dispatch guarantees it
-            self.fail(self.column(node), refusal(node))
+    def _if_else(self, node: ast.IfExp, depth: int) -> Node:
         test = self.walk(node.test, depth)
         self.need(test, BOOL, "the test after `if` must be a condition (true/false)")
         then = self.walk(node.body, depth)
         otherwise = self.walk(node.orelse, depth)
         return IfElse(test, then, otherwise, self.column(node), then.kinds | otherwise.kinds)
 
-    def _call(self, node: ast.AST, depth: int) -> Node:
-        if not isinstance(node, ast.Call):  # pragma: no cover - dispatch guarantees it
-            self.fail(self.column(node), refusal(node))
+    def _call(self, node: ast.Call, depth: int) -> Node:
         return check_call(self, node, depth)
 
     def need(self, operand: Node, kinds: frozenset[Kind], reason: str) -> None:
@@ -208,9 +208,7 @@ class _Walker:
         if not operand.kinds & kinds:
             self.fail(operand.column, f"{reason}; this is {describe(operand.kinds)}")
 
-    def _compare(self, node: ast.AST, depth: int) -> Node:
-        if not isinstance(node, ast.Compare):  # pragma: no cover - dispatch guarantees it
-            self.fail(self.column(node), refusal(node))
+    def _compare(self, node: ast.Compare, depth: int) -> Node:
         left = self.walk(node.left, depth)
         previous: ast.AST = node.left
         pairs: list[Node] = []

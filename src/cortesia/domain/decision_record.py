@@ -1,0 +1,90 @@
+"""How a decision is kept: compact when written, whole again when read.
+
+Every decision is stored, so its body must be small: a trace row is
+``[action, stage, reason, scores]`` where ``scores`` lists the seven inputs of the
+expected net value (or null) and ``reason`` is null for a reason the catalog version can
+say again (an eligibility rule that was false or unknown). Action names are not stored
+either: the catalog version the decision records holds them.
+
+>>> from datetime import UTC, datetime
+>>> from cortesia.domain.decisions import CandidateTrace, Decision, Stage, Versions
+>>> from cortesia.domain.vocabulary import Channel
+>>> trace = (CandidateTrace("a", Channel.SMS, Stage.ELIGIBILITY, False, "…", code=RULE_FALSE),)
+>>> decision = Decision("d1", "C1", datetime(2026, 3, 2, tzinfo=UTC), Channel.SMS, "outbound",
+...                     {}, (), "no action", trace, Versions(1, "default", "beta-prior:0"))
+>>> kept = compact_body(decision)
+>>> kept["trace"]
+[['a', 'eligibility', 'rule:false', None]]
+>>> whole = expand_body(kept, {"a": "tenure > 12"}, {"a": "5 GB pack"})
+>>> whole["trace"][0]["reason"], whole["names"]
+('eligibility rule `tenure > 12` is false', {'a': '5 GB pack'})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cortesia.domain.decisions import CandidateTrace, Decision, Scores
+
+FORMAT = 1
+RULE_FALSE = "rule:false"
+RULE_UNKNOWN = "rule:unknown"
+_SCORE_FIELDS = ("propensity", "baseline", "value", "p_optout", "eroded_value", "cost", "levers")
+
+
+def rule_reason(code: str, rule_text: str | None) -> str:
+    """The words of a rule stop, from its code and the rule's text."""
+    shown = f"`{rule_text}`" if rule_text else "(rule no longer known)"
+    verdict = "false" if code == RULE_FALSE else "unknown (a value it reads is missing)"
+    return f"eligibility rule {shown} is {verdict}"
+
+
+def compact_body(decision: Decision) -> dict[str, object]:
+    """The decision as stored."""
+    whole = decision.as_dict()
+    whole.pop("names", None)
+    whole["format"] = FORMAT
+    whole["trace"] = [_row(t) for t in decision.trace]
+    return whole
+
+
+def expand_body(
+    body: Mapping[str, object], rules: Mapping[str, str], names: Mapping[str, str]
+) -> dict[str, object]:
+    """The stored decision as the API shows it; ``rules`` and ``names`` by action id come
+    from the catalog version the decision was made with."""
+    whole = dict(body)
+    if body.get("format") != FORMAT:
+        return whole
+    trace = body.get("trace")
+    rows = trace if isinstance(trace, list) else []
+    whole["trace"] = [_expanded(row, str(body.get("channel")), rules) for row in rows]
+    whole["names"] = dict(names)
+    whole.pop("format", None)
+    return whole
+
+
+def _row(step: CandidateTrace) -> list[object]:
+    reason = step.code if step.code is not None else step.reason
+    scores = None
+    if step.scores is not None:
+        scores = [getattr(step.scores, name) for name in _SCORE_FIELDS]
+    return [step.action_id, step.stage.value, reason, scores]
+
+
+def _expanded(row: object, channel: str, rules: Mapping[str, str]) -> dict[str, object]:
+    if not isinstance(row, list) or len(row) != 4:
+        return {"action": None, "stage": None, "passed": False, "reason": str(row)}
+    action, stage, reason, scores = row
+    if reason in (RULE_FALSE, RULE_UNKNOWN):
+        reason = rule_reason(str(reason), rules.get(str(action)))
+    found: dict[str, object] = {
+        "action": action,
+        "channel": channel,
+        "stage": stage,
+        "passed": stage == "chosen",
+        "reason": reason,
+    }
+    if isinstance(scores, list) and len(scores) == len(_SCORE_FIELDS):
+        found["scores"] = Scores(*(float(s) for s in scores)).as_dict()
+    return found
