@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -57,7 +57,7 @@ def rate_limit_per_link(request: Request, token: str) -> None:
     limiter.take(f"{client_ip(request)} {digest}")
 
 
-def require(scope: Scope) -> Callable[..., ApiKeyRecord]:
+def require(scope: Scope) -> Callable[..., Awaitable[ApiKeyRecord]]:
     """A dependency that authenticates the caller's key and checks ``scope``."""
 
     async def authenticated(

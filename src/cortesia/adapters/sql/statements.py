@@ -26,6 +26,7 @@ from cortesia.adapters.sql.tables import (
 Params = Callable[[Sequence[object]], Any]
 # SQLite allows 32,766 parameters per statement; 500 keeps statements short and cached.
 LOOKUP_CHUNK = 500
+_KEY_COLUMNS = '"key_id", "secret_hash", "scopes", "name", "created_at", "revoked_at"'
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -64,6 +65,7 @@ class Statements:
     customer_params: Params
     customer_by_id: str
     any_suppressed: str
+    key_by_id: str
 
     def keys_of(self, count: int) -> str:
         """(customer, key, seq) of every event of ``count`` customers: an index-only scan."""
@@ -112,6 +114,7 @@ class Statements:
                 f'WHERE "customer_id" = {mark}'
             ),
             any_suppressed="SELECT EXISTS (SELECT 1 FROM suppression)",
+            key_by_id=f'SELECT {_KEY_COLUMNS} FROM api_keys WHERE "key_id" = {mark}',  # noqa: S608
         )
 
 

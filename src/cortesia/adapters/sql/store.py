@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -49,6 +50,18 @@ from cortesia.engine.ports import (
     VolumeClaim,
 )
 from cortesia.errors import NotFoundError, StoreError
+
+
+class _KeyRow(NamedTuple):
+    """An ``api_keys`` row read by a raw cursor, with the names ``key_from_row`` reads."""
+
+    key_id: str
+    secret_hash: str
+    scopes: str
+    name: str
+    created_at: int
+    revoked_at: int | None
+
 
 _INIT_HINT = "run `cortesia init` to create or upgrade it"
 
@@ -215,10 +228,11 @@ class SqlStore:
             connection.execute(sa.insert(api_keys), [key_row(key)])
 
     def find_key(self, key_id: str) -> ApiKeyRecord | None:
-        query = sa.select(api_keys).where(api_keys.c.key_id == key_id)
-        with guarded(self._engine, "read an API key"), self._engine.connect() as connection:
-            row = connection.execute(query).first()
-        return None if row is None else key_from_row(row)
+        # Every authenticated request reads its key: a raw cursor, as on other hot paths.
+        with raw_cursor(self._engine, "read an API key") as cursor:
+            cursor.execute(self._statements.key_by_id, (key_id,))
+            row = cursor.fetchone()
+        return None if row is None else key_from_row(_KeyRow(*row))
 
     def list_keys(self) -> list[ApiKeyRecord]:
         query = sa.select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id)
