@@ -94,7 +94,9 @@ class OutcomeService:
         channel = Channel(str(offered["channel"]))
         opt_out = self._opt_out(record, offered, said, key, when)
         contact_id = offered.get("contact_id")
-        status = self._contact(str(contact_id), said, when) if contact_id else None
+        status = None
+        if contact_id:
+            status = self._contact(str(contact_id), said, when, record, offered)
         event = OutcomeEvent(
             key,
             decision_id,
@@ -136,10 +138,22 @@ class OutcomeService:
         )
         return self._consent.append([draft])[0].event.event_id
 
-    def _contact(self, contact_id: str, said: Outcome, at: datetime) -> str | None:
+    def _contact(
+        self,
+        contact_id: str,
+        said: Outcome,
+        at: datetime,
+        record: DecisionRecord,
+        offered: Mapping[str, object],
+    ) -> str | None:
         found = self._store.find_contact(contact_id)
-        if found is None:  # erased meanwhile
-            return None
+        if found is None:
+            if said is Outcome.FAILED:
+                return None
+            # The decision is kept but its hold is not (holds commit without waiting for
+            # the disk): the channel says the contact was made, so it counts again.
+            found = _held(contact_id, record, offered, at)
+            self._store.record_contacts([found])
         if said is Outcome.FAILED:
             if found.status is ContactStatus.RESERVED:
                 return self._store.release(contact_id, at).status.value
@@ -190,6 +204,24 @@ class OutcomeService:
             self._store.add_responses([entry])
             if self._learned is not None:
                 self._learned()
+
+
+def _held(
+    contact_id: str, record: DecisionRecord, offered: Mapping[str, object], at: datetime
+) -> Contact:
+    group, category = offered.get("group"), offered.get("category")
+    return Contact(
+        contact_id,
+        record.customer_id,
+        Channel(str(offered["channel"])),
+        str(offered["purpose"]),
+        record.decided_at,
+        action_id=str(offered["action"]),
+        action_group=str(group) if group else None,
+        category=str(category) if category else None,
+        direction=record.direction,
+        confirmed_at=at,
+    )
 
 
 def parse_decision_outcome(value: Outcome | str) -> Outcome:

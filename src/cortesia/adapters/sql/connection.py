@@ -9,14 +9,16 @@ serialises appenders with ``SELECT ... FOR UPDATE`` on the chain-head row.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from cortesia.adapters.sql.writer_gate import WriterGate
 from cortesia.errors import StoreError
 
 WRITE = "cortesia_write"
@@ -50,6 +52,27 @@ def _on_sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+_GATES: weakref.WeakKeyDictionary[sa.Engine, WriterGate] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def write_turn(engine: sa.Engine) -> Iterator[None]:
+    """The engine's write turn (SQLite files; other stores lock rows themselves)."""
+    gate = _GATES.get(engine)
+    if gate is None:
+        yield
+        return
+    with gate.turn():
+        yield
+
+
+def release_gate(engine: sa.Engine) -> None:
+    """Close the engine's writer gate (when the store closes)."""
+    gate = _GATES.pop(engine, None)
+    if gate is not None:
+        gate.close()
+
+
 def create(url: str) -> sa.Engine:
     """An engine for ``url``, with SQLite's pragmas and transaction hooks installed."""
     parsed = parse_url(url)
@@ -60,6 +83,9 @@ def create(url: str) -> sa.Engine:
         engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _on_sqlite_connect)
         sa.event.listen(engine, "begin", _on_sqlite_begin)
+        path = sqlite_file(url)
+        if path is not None:
+            _GATES[engine] = WriterGate(path)
         return engine
     try:
         return sa.create_engine(parsed, pool_pre_ping=False)
@@ -101,27 +127,14 @@ def guarded(engine: sa.Engine, what: str) -> Iterator[None]:
 
 
 @contextmanager
-def writing(engine: sa.Engine, *, relaxed: bool = False) -> Iterator[sa.Connection]:
-    """A connection in a write transaction, committed on success, rolled back on error.
-
-    ``relaxed`` commits without waiting for the disk (SQLite ``synchronous=NORMAL`` in WAL
-    mode, PostgreSQL ``synchronous_commit=off``): the commit survives a crash of the
-    process, and a power loss may undo the last few until the next full commit. For the
-    real-time decision path only (decisions and their contact holds); consent never.
-    """
-    postgres = is_postgres(engine)
-    with engine.connect().execution_options(**{WRITE: True}) as connection:
-        lite = relaxed and not postgres
-        if lite:  # on the driver's connection: SQLAlchemy would open a transaction first
-            driver(connection).execute("PRAGMA synchronous=NORMAL")
-        try:
-            with connection.begin():
-                if relaxed and postgres:
-                    connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
-                yield connection
-        finally:
-            if lite:
-                driver(connection).execute("PRAGMA synchronous=FULL")
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in a write transaction, committed on success, rolled back on error."""
+    with (
+        write_turn(engine),
+        engine.connect().execution_options(**{WRITE: True}) as connection,
+        connection.begin(),
+    ):
+        yield connection
 
 
 def driver(connection: sa.Connection) -> Any:
@@ -130,14 +143,14 @@ def driver(connection: sa.Connection) -> Any:
 
 
 @contextmanager
-def raw_cursor(engine: sa.Engine, what: str) -> Iterator[Any]:
+def raw_cursor(engine: sa.Engine, what: str, *, write: bool = False) -> Iterator[Any]:
     """A DBAPI cursor on a pooled connection, for one-statement hot paths.
 
     SQLite's driver runs in autocommit mode here (each statement its own transaction);
     PostgreSQL's opens one, committed on success. Errors become ``StoreError``; on an
     error the pool rolls the connection back when it takes it back.
     """
-    with guarded(engine, what):
+    with guarded(engine, what), write_turn(engine) if write else nullcontext():
         raw = engine.raw_connection()
         try:
             connection = raw.driver_connection
@@ -147,5 +160,45 @@ def raw_cursor(engine: sa.Engine, what: str) -> Iterator[Any]:
             finally:
                 cursor.close()
             connection.commit()  # type: ignore[union-attr]
+        finally:
+            raw.close()
+
+
+@contextmanager
+def raw_transaction(engine: sa.Engine, what: str, *, relaxed: bool = False) -> Iterator[Any]:
+    """A DBAPI cursor in a write transaction on a pooled connection, for hot paths that
+    read and write under one lock (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the driver's
+    transaction). Committed on success, rolled back on error.
+
+    ``relaxed`` commits without waiting for the disk (SQLite ``synchronous=NORMAL`` in WAL
+    mode, PostgreSQL ``synchronous_commit=off``): the commit survives a crash of the
+    process; a power loss may undo the last few until the next full commit. For the
+    real-time decision path only (contact holds); consent is never written so.
+    """
+    postgres = is_postgres(engine)
+    with guarded(engine, what), write_turn(engine):
+        raw = engine.raw_connection()
+        try:
+            connection: Any = raw.driver_connection
+            cursor = connection.cursor()
+            try:
+                if postgres:
+                    if relaxed:
+                        cursor.execute("SET LOCAL synchronous_commit = off")
+                elif relaxed:
+                    cursor.execute("PRAGMA synchronous=NORMAL")
+                    cursor.execute("BEGIN IMMEDIATE")
+                else:
+                    cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except BaseException:
+                    connection.rollback() if postgres else cursor.execute("ROLLBACK")
+                    raise
+                connection.commit() if postgres else cursor.execute("COMMIT")
+            finally:
+                if relaxed and not postgres:
+                    cursor.execute("PRAGMA synchronous=FULL")
+                cursor.close()
         finally:
             raw.close()

@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cortesia.adapters.sql.connection import driver, guarded, writing
+from cortesia.adapters.sql.connection import driver, guarded, raw_transaction, writing
 from cortesia.adapters.sql.contact_rows import (
     HIGHEST,
     LOWEST,
@@ -73,8 +73,8 @@ class SqlContacts:
 
     # -- the write transaction and the customer's lock ----------------------
     @contextmanager
-    def _writing(self, what: str, *, relaxed: bool = False) -> Iterator[Any]:
-        with guarded(self._engine, what), writing(self._engine, relaxed=relaxed) as connection:
+    def _writing(self, what: str) -> Iterator[Any]:
+        with guarded(self._engine, what), writing(self._engine) as connection:
             cursor = driver(connection).cursor()
             try:
                 yield cursor
@@ -130,7 +130,7 @@ class SqlContacts:
         held = reservation(draft)
         # A hold is part of the real-time decision: committed without waiting for the disk
         # (see ``writing``); the channel's confirmation records the contact durably.
-        with self._writing("reserve a contact", relaxed=True) as cursor:
+        with raw_transaction(self._engine, "reserve a contact", relaxed=True) as cursor:
             self._lock(cursor, held.customer_id)
             verdict = judge(self._window(cursor, held.customer_id, since, now))
             if not verdict.allowed:

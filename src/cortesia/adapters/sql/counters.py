@@ -84,7 +84,7 @@ class SqlCounters:
         # Sorted: concurrent writers lock rows in the same order and never deadlock.
         rows = [(*key, *merged[key]) for key in sorted(merged)]
         if len(rows) == 1:  # the common case: one autocommitted statement
-            with raw_cursor(self._engine, "add response counts") as cursor:
+            with raw_cursor(self._engine, "add response counts", write=True) as cursor:
                 cursor.execute(self._add, rows[0])
             return
         with (

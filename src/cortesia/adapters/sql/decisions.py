@@ -142,7 +142,7 @@ class SqlDecisions:
         or contact write) or checkpoint. Consent and contact holds keep full durability.
         """
         row = decision_row(record)
-        with raw_cursor(self._engine, "record a decision") as cursor:
+        with raw_cursor(self._engine, "record a decision", write=True) as cursor:
             if self._postgres:
                 cursor.execute("SET LOCAL synchronous_commit = off")
                 cursor.execute(self._insert, row)
@@ -172,7 +172,7 @@ class SqlDecisions:
     # -- outcome events -----------------------------------------------------
     def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:
         row = outcome_row(event)
-        with raw_cursor(self._engine, "record an outcome") as cursor:
+        with raw_cursor(self._engine, "record an outcome", write=True) as cursor:
             # A second try covers a row erased between the insert and the read.
             for _ in range(2):
                 cursor.execute(self._insert_outcome, row)

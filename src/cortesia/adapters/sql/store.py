@@ -15,6 +15,7 @@ from cortesia.adapters.sql.connection import (
     driver,
     guarded,
     raw_cursor,
+    release_gate,
     sqlite_file,
     writing,
 )
@@ -340,5 +341,6 @@ class SqlStore:
         return self._counters.volume_used(day, keys)
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool and the writer gate's file."""
         self._engine.dispose()
+        release_gate(self._engine)
