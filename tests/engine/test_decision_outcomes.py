@@ -97,3 +97,16 @@ def test_an_outcome_for_an_action_not_offered_is_refused() -> None:
         engine.outcomes.record(decision_id, "pack", "maybe")
     with pytest.raises(NotFoundError):
         engine.outcomes.record("nope", "pack", "accepted")
+
+
+def test_a_failed_send_gives_back_the_daily_volume_once() -> None:
+    channels = {"sms": {"treatment": "t", "cost": 0.02, "daily_limit": 1}}
+    engine = decision_engine(action("calls", channels=channels))
+    reachable(engine, "ana")
+    reachable(engine, "bea")
+    first = engine.decisions.decide(DecisionRequest("ana", Channel.SMS))
+    engine.outcomes.record(first.decision_id, "calls", "failed")
+    engine.outcomes.record(first.decision_id, "calls", "failed", key="retry")
+    assert engine.store.volume_used(NOW.date(), ["calls|sms"])["calls|sms"] == (0, 0.0)
+    second = engine.decisions.decide(DecisionRequest("bea", Channel.SMS))
+    assert [a.action_id for a in second.actions] == ["calls"]

@@ -1,8 +1,9 @@
 """Four OS processes deciding at once pass no company cap, no daily limit, lose no count.
 
 Each child builds its own engine on the same SQLite file or PostgreSQL database (see
-``decision_workers``) and, all starting together, decides or reports outcomes as fast
-as it can. Demand always exceeds the limit under test, and every figure is checked
+``decision_workers``) and decides or reports outcomes as fast as it can. Deciding
+children go in step (a barrier before each decision), so every step is a race. Demand
+always exceeds the limit under test, and every figure is checked
 against the rows stored, so a race that lets one decision too many through, or loses
 one increment, fails the test. Children come from a fork server, as in
 ``test_contact_reservation_concurrency``.
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 from tests.engine.decision_support import NOW, action, catalog_doc
 from tests.integration import decision_workers
-from tests.integration.decision_workers import DAY, reachable_many, sql_decision_engine
+from tests.integration.decision_workers import DAY, WARM_UP, reachable_many, sql_decision_engine
 
 from cortesia.adapters.sql.migrate import upgrade
 from cortesia.domain.contacts import ContactStatus
@@ -35,7 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 CAP = 3  # marketing SMS per customer per day (company policy)
 LIMIT = 10  # the promotion's daily limit
+BONUS_LIMIT = 5  # the next best action's daily limit
 PER_WORKER = 10  # customers (or decisions) each child handles
+CAPPED = tuple(f"capped-{n}" for n in range(5))
+COST = 0.02  # of an SMS, in decision_support.action
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +64,8 @@ def setup(url: str) -> Iterator[Engine]:
 
 
 def _run(target: Callable[..., None], jobs: list[tuple[Any, ...]], folder: Path) -> list[str]:
-    """Run ``target(*job, together, out)`` in one child per job; what each wrote."""
+    """Run ``target(url, together, *rest, out)`` for each job ``(url, *rest)`` in a child of
+    its own; what each child wrote."""
     together = PROCESSES.Barrier(len(jobs))
     outs = [folder / f"worker-{n}.out" for n in range(len(jobs))]
     children = [
@@ -87,42 +92,59 @@ def test_four_processes_deciding_for_one_customer_never_pass_the_company_cap(
     setup.catalog.load_document(
         catalog_doc(action("promo", value=300, daily_limit=100), action("pack")), source="test"
     )
-    reachable_many(setup, ["ana"])
-    jobs = [(url, ["ana"] * PER_WORKER, CAP) for _ in range(WORKERS)]
+    reachable_many(setup, [*CAPPED, WARM_UP])
+    # One customer at a time, twice per child: 4 decisions race for the 3 slots, then 4
+    # more find none. Five customers make five independent races.
+    steps = [customer for customer in CAPPED for _ in range(2)]
+    jobs = [(url, steps, CAP) for _ in range(WORKERS)]
     made = _decisions(_run(decision_workers.decide_in_process, jobs, tmp_path))
 
+    assert len(made) == WORKERS * len(steps)
     offered = [chosen for _, chosen in made if chosen]
-    assert len(made) == WORKERS * PER_WORKER
-    assert len(offered) == CAP  # demand (40) is far above the cap: it is reached exactly
     assert all(len(chosen) == 1 for chosen in offered)
-    stored = setup.store.decisions_of("ana", limit=100)
-    assert len(stored) == WORKERS * PER_WORKER
-    assert sum(not record.silent for record in stored) == CAP
-    holds = setup.store.contacts_of("ana", NOW - timedelta(days=1), NOW)
-    assert len(holds) == CAP
-    assert all(c.status is ContactStatus.RESERVED for c in holds)
+    for customer in CAPPED:
+        stored = setup.store.decisions_of(customer, limit=100)
+        assert len(stored) == 2 * WORKERS
+        # Demand (8) is above the cap: it is reached, and never passed.
+        assert sum(not record.silent for record in stored) == CAP, customer
+        holds = setup.store.contacts_of(customer, NOW - timedelta(days=1), NOW)
+        assert len(holds) == CAP
+        assert all(c.status is ContactStatus.RESERVED for c in holds)
+    assert len(offered) == CAP * len(CAPPED)
     promo = sum(chosen == ["promo"] for chosen in offered)
-    assert setup.store.volume_used(DAY, ["promo|*"]) == {"promo|*": (promo, promo * 0.02)}
+    used, spent = setup.store.volume_used(DAY, ["promo|*"])["promo|*"]
+    assert (used, spent) == pytest.approx((promo, promo * COST))
 
 
 def test_four_processes_deciding_for_many_customers_fill_a_daily_limit_exactly(
     url: str, setup: Engine, tmp_path: Path
 ) -> None:
+    # Each decision offers one action: promo while it lasts, then bonus, then pack.
+    # In step, 4 decisions a step: promo's 10 run out in the 3rd step, bonus's 5 in the
+    # 4th, each time with more decisions asking than is left.
     setup.catalog.load_document(
-        catalog_doc(action("promo", value=300, daily_limit=LIMIT), action("pack")), source="test"
+        catalog_doc(
+            action("promo", value=400, daily_limit=LIMIT),
+            action("bonus", value=300, daily_limit=BONUS_LIMIT),
+            action("pack"),
+        ),
+        source="test",
     )
     customers = [f"c{n:03d}" for n in range(WORKERS * PER_WORKER)]
-    reachable_many(setup, customers)
+    reachable_many(setup, [*customers, WARM_UP])
     jobs = [(url, customers[n::WORKERS], None) for n in range(WORKERS)]
     made = _decisions(_run(decision_workers.decide_in_process, jobs, tmp_path))
 
     chosen = [actions for _, actions in made]
     assert len(chosen) == len(customers)
     assert chosen.count(["promo"]) == LIMIT  # 40 customers asked for 10 promotions
-    assert chosen.count(["pack"]) == len(customers) - LIMIT  # the rest got the next best
-    assert setup.store.volume_used(DAY, ["promo|*"]) == {"promo|*": (LIMIT, LIMIT * 0.02)}
+    assert chosen.count(["bonus"]) == BONUS_LIMIT
+    assert chosen.count(["pack"]) == len(customers) - LIMIT - BONUS_LIMIT
+    used = setup.store.volume_used(DAY, ["promo|*", "bonus|*"])
+    assert used["promo|*"] == pytest.approx((LIMIT, LIMIT * COST))
+    assert used["bonus|*"] == pytest.approx((BONUS_LIMIT, BONUS_LIMIT * COST))
     held = [
-        c.action_id
+        c.action_id or ""
         for customer in customers
         for c in setup.store.contacts_of(customer, NOW - timedelta(days=1), NOW)
     ]

@@ -72,7 +72,7 @@ def _offer(engine: Engine, customer: str = "ana") -> Decision:
 
 
 # -- deciding ---------------------------------------------------------------------
-def test_an_outbound_sms_decision_is_chosen_recorded_whole_and_holds_its_slot(
+def test_an_outbound_sms_decision_is_chosen_and_recorded_whole_ready_to_explain(
     url: str, opened: list[Engine]
 ) -> None:
     engine = _engine(url, opened, action("pack"), action("tv", eligibility="tenure > 24"))
@@ -107,6 +107,13 @@ def test_an_outbound_sms_decision_is_chosen_recorded_whole_and_holds_its_slot(
     assert lines[-1].startswith("Made with catalog version 1")
     assert [r.decision_id for r in engine.decisions.of_customer("ana")] == [decision.decision_id]
 
+
+def test_the_chosen_action_holds_its_contact_slot_as_reserved(
+    url: str, opened: list[Engine]
+) -> None:
+    engine = _engine(url, opened, action("pack"))
+    reachable(engine, "ana")
+    chosen = _offer(engine).actions[0]
     contact = engine.store.find_contact(chosen.contact_id or "")
     assert contact is not None and contact.status is ContactStatus.RESERVED
     assert (contact.customer_id, contact.channel, contact.purpose) == (
@@ -172,7 +179,7 @@ def test_an_accepted_offer_confirms_the_contact_and_counts_one_trial_and_one_acc
     contact = engine.store.find_contact(decision.actions[0].contact_id or "")
     assert contact is not None and contact.status is ContactStatus.SENT
     assert (contact.confirmed_at, contact.outcome) == (NOW, Outcome.ACCEPTED)
-    assert engine.store.outcomes_of_decision(decision.decision_id) == [receipt.event]
+    assert engine.outcomes.reports(decision.decision_id) == [receipt.event]
     assert engine.store.response_counts() == {PACK: ResponseCount(1, 1, 0)}
     # The scorer learns from the stored counts: Beta(1, 9) and one accept in one trial.
     assert _offer(engine, "bea").actions[0].scores.propensity == pytest.approx(2 / 11)
@@ -234,7 +241,7 @@ def test_a_replayed_outcome_key_from_another_process_changes_nothing(
     again = other.outcomes.record(decision.decision_id, "pack", "accepted", key="k-1", at=later)
     assert again.replayed and not first.replayed
     assert again.event == first.event
-    assert other.store.outcomes_of_decision(decision.decision_id) == [first.event]
+    assert other.outcomes.reports(decision.decision_id) == [first.event]
     assert other.store.response_counts() == {PACK: ResponseCount(1, 1, 0)}
     assert other.store.find_contact(first.event.contact_id or "") == contact
 
@@ -304,18 +311,18 @@ def test_erasing_a_customer_deletes_their_decisions_and_outcomes_only(
     reachable(engine, "bea")
     answered = _offer(engine, "ana")
     engine.outcomes.record(answered.decision_id, "pack", "accepted")
-    second = _sms(engine, "ana")
+    second = _offer(engine, "ana")
     kept = _offer(engine, "bea")
 
     receipt = engine.erase("ana")
     assert receipt.decisions_deleted == 2
-    assert receipt.contacts_deleted == 2 - second.silent
+    assert receipt.contacts_deleted == 2
     assert engine.store.decisions_of("ana") == []
     for gone in (answered, second):
         assert engine.store.find_decision(gone.decision_id) is None
         with pytest.raises(NotFoundError):
             engine.decisions.find(gone.decision_id)
-    assert engine.store.outcomes_of_decision(answered.decision_id) == []
+    assert engine.outcomes.reports(answered.decision_id) == []
     assert engine.decisions.find(kept.decision_id).customer_id == "bea"
     assert engine.verify_ledger().intact
 

@@ -70,7 +70,9 @@ class Engine:
             store, clock, self.catalog, self.policy, scorer if scorer is not None else beta
         )
         # This process sees its own outcomes at once; other processes' within ``refresh``.
-        self.outcomes = OutcomeService(store, clock, self.consent, learned=beta.forget_cache)
+        self.outcomes = OutcomeService(
+            store, clock, self.consent, learned=beta.forget_cache, catalog=self.catalog
+        )
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

@@ -8,27 +8,34 @@ between any two steps (each step is idempotent on its own):
    unsubscribe) writes an opt-out of the action's channel and purpose to the consent
    ledger at once, so the next marketing contact is already refused;
 2. the contact that holds the action's slot is confirmed as sent, or released on
-   ``failed``; the outcome is written on it (contact-history aggregates read it);
+   ``failed`` (which also gives back the daily volume and budget the decision took);
+   the outcome is written on it (contact-history aggregates read it);
 3. the report is stored; when it is new, the action's response counts learn from it:
-   the first answer (accepted, clicked, converted, rejected, ignored, opted out,
-   complained) of a decision's action counts one trial.
+   an offer counts one trial at its first answer (accepted, clicked, converted,
+   rejected, ignored, opted out, complained), one acceptance and one opt-out at most.
+   Each count is claimed through an idempotent marker, so reports racing in from
+   several processes never count an offer twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cortesia.domain.consent import NewConsentEvent
 from cortesia.domain.contacts import Contact, ContactStatus, Outcome, new_contact_id
 from cortesia.domain.decisions import DECISION_OUTCOMES, NEGATIVE, OPT_OUTS, POSITIVE
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
+from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
+from cortesia.engine.policy_facts import zone
 from cortesia.engine.ports import Clock, DecisionRecord, OutcomeEvent, ResponseCount, Store
+from cortesia.engine.selection import volume_claims
 from cortesia.errors import ConflictError, NotFoundError, ValidationError
 
 _ANSWERS = POSITIVE | NEGATIVE | OPT_OUTS
+_MARKER = "counted:"  # outcome of the marker events that claim each count once
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +73,13 @@ class OutcomeService:
         consent: ConsentService,
         *,
         learned: Callable[[], None] | None = None,
+        catalog: CatalogService | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._consent = consent
         self._learned = learned
+        self._catalog = catalog
 
     def record(
         self,
@@ -107,10 +116,11 @@ class OutcomeService:
             self._clock.now(),
             str(contact_id) if contact_id else None,
         )
-        earlier = self._store.outcomes_of_decision(decision_id)
         stored, created = self._store.record_outcome_event(event)
         if created:
-            self._learn(record, stored, earlier)
+            self._learn(record, stored)
+        if said is Outcome.FAILED and status == "released":
+            self._give_back(record, offered, stored)
         return OutcomeReceipt(stored, not created, status, opt_out)
 
     def _opt_out(
@@ -187,23 +197,55 @@ class OutcomeService:
             self._store.record_contacts([again])
             return again
 
-    def _learn(
-        self, record: DecisionRecord, event: OutcomeEvent, earlier: list[OutcomeEvent]
-    ) -> None:
+    def reports(self, decision_id: str) -> list[OutcomeEvent]:
+        """The outcomes reported for a decision, by when they happened (without the
+        markers that make each count once)."""
+        found = self._store.outcomes_of_decision(decision_id)
+        return [e for e in found if not e.outcome.startswith(_MARKER)]
+
+    def _learn(self, record: DecisionRecord, event: OutcomeEvent) -> None:
         said = Outcome(event.outcome)
         if said not in _ANSWERS:
             return
-        before = {Outcome(e.outcome) for e in earlier if e.action_id == event.action_id}
-        delta = ResponseCount(
-            trials=int(not before & _ANSWERS),
-            accepts=int(said in POSITIVE and not before & POSITIVE),
-            opt_outs=int(said in OPT_OUTS and not before & OPT_OUTS),
-        )
+        wanted = ["trial"]
+        wanted += ["accept"] if said in POSITIVE else []
+        wanted += ["opt_out"] if said in OPT_OUTS else []
+        # Each count is claimed once per offer through an idempotent marker: of two
+        # reports racing (clicked and accepted at once), only one adds each count.
+        got = {kind for kind in wanted if self._claim(event, f"{_MARKER}{kind}")}
+        delta = ResponseCount(int("trial" in got), int("accept" in got), int("opt_out" in got))
         if delta != ResponseCount(0, 0, 0):
             entry = (event.action_id, event.channel, record.direction, delta)
             self._store.add_responses([entry])
             if self._learned is not None:
                 self._learned()
+
+    def _give_back(
+        self, record: DecisionRecord, offered: Mapping[str, object], event: OutcomeEvent
+    ) -> None:
+        """A failed send gives back the daily volume and budget its selection took, once."""
+        if self._catalog is None or not self._claim(event, f"{_MARKER}give_back"):
+            return
+        try:
+            action = self._catalog.at_version(record.catalog_version).action(event.action_id)
+        except NotFoundError:
+            return
+        treatment = action.channels.get(event.channel)
+        if treatment is None:
+            return
+        day = record.decided_at.astimezone(zone(self._catalog_zone(record))).date()
+        claims = volume_claims(action, treatment, day)
+        if claims:
+            self._store.give_back_volume(claims)
+
+    def _catalog_zone(self, record: DecisionRecord) -> str:
+        if self._catalog is None:
+            return "UTC"
+        return self._catalog.at_version(record.catalog_version).economics.time_zone
+
+    def _claim(self, event: OutcomeEvent, what: str) -> bool:
+        marker = replace(event, key=f"{event.decision_id}:{event.action_id}:{what}", outcome=what)
+        return self._store.record_outcome_event(marker)[1]
 
 
 def _held(
