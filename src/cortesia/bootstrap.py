@@ -36,7 +36,7 @@ def engine_options(settings: Settings) -> EngineOptions:
     )
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, *, serving: bool = False) -> Store:
     """The store named by the settings' database URL (the workspace must exist)."""
     url = settings.resolved_database_url()
     if url == MEMORY_URL:
@@ -44,7 +44,7 @@ def open_store(settings: Settings) -> Store:
     # Imported here so that a memory-only engine never loads SQLAlchemy.
     from cortesia.adapters.sql.store import SqlStore
 
-    return SqlStore(url)
+    return SqlStore(url, serving=serving)
 
 
 def init_workspace(settings: Settings) -> str:
@@ -75,12 +75,14 @@ def build_engine(
     clock: Clock | None = None,
     store: Store | None = None,
     registries: DncRegistries | None = None,
+    serving: bool = False,
 ) -> Engine:
-    """An engine over the workspace the settings name."""
+    """An engine over the workspace the settings name; ``serving`` for the long-running
+    HTTP service (store maintenance runs in the background)."""
     dnc = registries if registries is not None else open_registries(settings)
     policy_file = settings.resolved_company_policy()
     return Engine(
-        store if store is not None else open_store(settings),
+        store if store is not None else open_store(settings, serving=serving),
         clock if clock is not None else SystemClock(),
         engine_options(settings),
         registries=dnc,

@@ -49,7 +49,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.engine is None:
-            app.state.engine = build_engine(settings)
+            app.state.engine = build_engine(settings, serving=True)
         try:
             yield
         finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -247,16 +246,10 @@ def serve(
 
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
         return
-    # Each worker builds its own app from the environment: pass --database-url on.
-    os.environ["CORTESIA_DATABASE_URL"] = settings.resolved_database_url()
-    uvicorn.run(
-        "cortesia.api.app:app_from_environment",
-        factory=True,
-        host=bind_host,
-        port=bind_port,
-        workers=workers,
-        log_level="warning",
-    )
+    from cortesia.cli.workers import serve_workers
+
+    # Each worker builds its own app from the environment, --database-url included.
+    serve_workers(bind_host, bind_port, workers, settings.resolved_database_url())
 
 
 def run() -> None:

@@ -73,8 +73,13 @@ def release_gate(engine: sa.Engine) -> None:
         gate.close()
 
 
-def create(url: str) -> sa.Engine:
-    """An engine for ``url``, with SQLite's pragmas and transaction hooks installed."""
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def create(url: str, *, background_checkpoints: bool = False) -> sa.Engine:
+    """An engine for ``url``, with SQLite's pragmas and transaction hooks installed;
+    ``background_checkpoints`` leaves WAL checkpoints to a ``Checkpointer`` thread."""
     parsed = parse_url(url)
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         shown = parsed.render_as_string(hide_password=True)
@@ -83,6 +88,8 @@ def create(url: str) -> sa.Engine:
         engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _on_sqlite_connect)
         sa.event.listen(engine, "begin", _on_sqlite_begin)
+        if background_checkpoints:
+            sa.event.listen(engine, "connect", _no_autocheckpoint)
         path = sqlite_file(url)
         if path is not None:
             _GATES[engine] = WriterGate(path)

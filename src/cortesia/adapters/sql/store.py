@@ -9,6 +9,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from cortesia.adapters.sql.catalogs import SqlCatalogs
+from cortesia.adapters.sql.checkpoints import Checkpointer
 from cortesia.adapters.sql.codec import key_from_row, key_row, to_micros
 from cortesia.adapters.sql.connection import (
     create,
@@ -93,11 +94,14 @@ class SqlStore:
     """Every port of one workspace database: ledger, customers, suppression list, keys,
     secrets, contact history, catalog versions, decisions, outcomes and counters."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, serving: bool = False) -> None:
+        """``serving``: a long-running service; SQLite's WAL checkpoints then run in a
+        background thread instead of inside a request's commit."""
         path = sqlite_file(url)
         if path is not None and not path.exists():
             raise StoreError(f"no workspace database at {path}; {_INIT_HINT}")
-        self._engine = create(url)
+        self._engine = create(url, background_checkpoints=serving and path is not None)
+        self._checkpointer = Checkpointer(path) if serving and path is not None else None
         try:
             _check_schema(self._engine, url)
         except BaseException:
@@ -112,6 +116,8 @@ class SqlStore:
         self._decisions = SqlDecisions(self._engine)
         self._counters = SqlCounters(self._engine)
         self._secrets: dict[str, bytes] = {}
+        if self._checkpointer is not None:
+            self._checkpointer.start()
 
     @property
     def engine(self) -> sa.Engine:
@@ -341,6 +347,8 @@ class SqlStore:
         return self._counters.volume_used(day, keys)
 
     def close(self) -> None:
-        """Release the connection pool and the writer gate's file."""
+        """Release the connection pool, the checkpoint thread and the writer gate's file."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self._engine.dispose()
         release_gate(self._engine)

@@ -1,0 +1,57 @@
+"""Several service processes on one port, the kernel sharing connections out.
+
+Each worker binds its own listening socket with ``SO_REUSEPORT``, so the kernel spreads
+new connections over the workers. With one socket shared by all (uvicorn's own
+``--workers``), whichever worker wakes first accepts: a burst of keep-alive connections
+(a channel system's pool) can land on one worker while the others idle.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+from types import FrameType
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _worker(host: str, port: int, database_url: str) -> None:
+    """One worker: its own socket, its own app (and engine) from the environment."""
+    import uvicorn
+
+    from cortesia.api.app import app_from_environment
+
+    os.environ["CORTESIA_DATABASE_URL"] = database_url
+    config = uvicorn.Config(app_from_environment, factory=True, log_level="warning")
+    uvicorn.Server(config).run(sockets=[_listen(host, port)])
+
+
+def serve_workers(host: str, port: int, workers: int, database_url: str) -> None:
+    """Run ``workers`` service processes until interrupted; stop them all on the way out."""
+    context = multiprocessing.get_context("spawn")
+    children = [
+        context.Process(target=_worker, args=(host, port, database_url), daemon=False)
+        for _ in range(workers)
+    ]
+    for child in children:
+        child.start()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for child in children:
+            if child.is_alive() and child.pid is not None:
+                os.kill(child.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        child.join()
