@@ -41,7 +41,7 @@ def rule_reason(code: str, rule_text: str | None) -> str:
 
 def compact_body(decision: Decision) -> dict[str, object]:
     """The decision as stored."""
-    whole = decision.as_dict()
+    whole = decision.header()
     whole.pop("names", None)
     whole["format"] = FORMAT
     whole["trace"] = [_row(t) for t in decision.trace]

@@ -177,6 +177,12 @@ class Decision:
 
     def as_dict(self) -> dict[str, object]:
         """The decision as the CLI and the API show it."""
+        found = self.header()
+        found["trace"] = [t.as_dict() for t in self.trace]
+        return found
+
+    def header(self) -> dict[str, object]:
+        """Everything but the trace."""
         return {
             "decision_id": self.decision_id,
             "customer": self.customer_id,
@@ -187,7 +193,6 @@ class Decision:
             "actions": [a.as_dict() for a in self.actions],
             "silent": self.silent,
             "reason": self.reason,
-            "trace": [t.as_dict() for t in self.trace],
             "versions": self.versions.as_dict(),
             "language": self.language,
             **self.extra,

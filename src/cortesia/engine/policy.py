@@ -6,6 +6,7 @@ for purpose P at instant T (for action A)? See ``cortesia.domain.policy``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -200,9 +201,15 @@ class PolicyService:
             expires_at=max(now, question.at) + timedelta(minutes=minutes),
         )
         since = question.at - history_horizon(context.loaded.pack, context.loaded.company)
-        verdict, held = self._store.reserve(
-            draft, since, now, lambda contacts: check_contact(context.inputs(question, contacts))
-        )
+
+        def judge(contacts: list[Contact]) -> Verdict:
+            # Nothing changed since the session loaded the history: its (memoised) answer
+            # is the answer. Otherwise judge again on what the lock shows.
+            if _unchanged(contacts, context.loaded.contacts, since):
+                return context.check(question)
+            return check_contact(context.inputs(question, contacts))
+
+        verdict, held = self._store.reserve(draft, since, now, judge)
         return Reservation(verdict, held)
 
     def legal(
@@ -267,6 +274,23 @@ class PolicyService:
         if customer is None:
             raise NotFoundError("customer", customer_id)
         return customer
+
+
+def _unchanged(now: Sequence[Contact], loaded: Sequence[Contact], since: datetime) -> bool:
+    """True when the contacts read under the lock are the loaded ones within the window."""
+    before = [
+        c
+        for c in loaded
+        if c.occurred_at >= since or (c.outcome_at is not None and c.outcome_at >= since)
+    ]
+    return len(before) == len(now) and all(
+        a.contact_id == b.contact_id
+        and a.status is b.status
+        and a.expires_at == b.expires_at
+        and a.outcome is b.outcome
+        and a.outcome_at == b.outcome_at
+        for a, b in zip(before, now, strict=True)
+    )
 
 
 def _zones_for(
