@@ -29,6 +29,7 @@ from cortesia.domain.policy.rules import Confidence
 from cortesia.domain.vocabulary import Channel, parse_purpose
 from cortesia.engine.company_policy import read_company_policy
 from cortesia.engine.consent_input import parse_consent_batch
+from cortesia.engine.decision_env import BUILT_IN_NAMES
 from cortesia.engine.hub import Engine
 from cortesia.engine.jurisdictions import PackLibrary
 
@@ -38,28 +39,8 @@ GENERATOR = ROOT / "bench/make_telco_sample.py"
 TELCO = ROOT.parent / "shared/data/telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv"
 HEADER = ["customer_id", "country", "subdivision", "time_zone", "language", "phone", "email"]
 
-# Design section 4: what the decision puts in every rule's environment besides attributes.
-DECISION_NAMES = frozenset(
-    {
-        "country",
-        "subdivision",
-        "language",
-        "time_zone",
-        "channel",
-        "direction",
-        "today",
-        "hour",
-        "weekday",
-        "contacts_1d",
-        "contacts_7d",
-        "contacts_30d",
-        "days_since_last_contact",
-        "rejects_30d",
-        "accepts_30d",
-        "opt_outs_30d",
-        *(f"contacts_7d_{c.value}" for c in Channel if c is not Channel.ALL),
-    }
-)
+# What the decision puts in every rule's environment besides attributes.
+DECISION_NAMES = BUILT_IN_NAMES
 COSTS = {"sms": 0.02, "email": 0.001, "voice": 1.5, "push": 0.0, "in_app": 0.0, "whatsapp": 0.03}
 
 
