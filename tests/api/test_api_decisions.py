@@ -89,3 +89,46 @@ def test_bad_requests_are_problems_naming_the_field(
     assert missing.status_code == 404
     no_key = client.post("/v1/decisions", json={"customer": "ana", "channel": "sms"})
     assert no_key.status_code == 401
+
+
+def test_a_malformed_body_is_a_problem_naming_what_is_wrong(
+    client: TestClient, memory_engine: Engine
+) -> None:
+    headers = _ready(memory_engine)
+    missing = client.post("/v1/decisions", json={"channel": "sms"}, headers=headers)
+    assert missing.status_code == 422
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert "customer" in missing.text
+    wrong = client.post(
+        "/v1/decisions", json={"customer": "ana", "channel": "sms", "limit": 99}, headers=headers
+    )
+    assert wrong.status_code == 422 and "limit" in wrong.text
+    broken = client.post(
+        "/v1/decisions",
+        content=b'{"customer": "ana",',
+        headers={**headers, "content-type": "application/json"},
+    )
+    assert broken.status_code == 422
+    assert broken.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_decision_route_is_documented_with_its_body_and_key(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    post = spec["paths"]["/v1/decisions"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert {"customer", "channel", "direction", "context", "at", "limit"} <= set(
+        schema["properties"]
+    )
+    assert {"HTTPBearer": []} in post["security"]
+
+
+def test_a_key_in_x_api_key_is_accepted_and_a_wrong_scope_is_forbidden(
+    client: TestClient, memory_engine: Engine
+) -> None:
+    reachable(memory_engine, "ana")
+    key = memory_engine.access.create(["decide"], "channels").secret
+    body = {"customer": "ana", "channel": "sms"}
+    assert client.post("/v1/decisions", json=body, headers={"X-API-Key": key}).status_code == 200
+    reader = memory_engine.access.create(["consent:read"], "auditor").secret
+    refused = client.post("/v1/decisions", json=body, headers=bearer(reader))
+    assert refused.status_code == 403
