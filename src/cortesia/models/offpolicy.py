@@ -1,0 +1,383 @@
+"""Off-policy evaluation: the value of a target policy estimated from logged bandit feedback.
+
+A log holds, for each round (one impression), the action shown, the slot (position) it was
+shown in, the reward observed and the probability with which the logging policy chose that
+action (its propensity). A target policy is given by its action probabilities
+``action_dist[round, action, position]``; its value is the expected reward per round had it
+chosen instead. Three estimators, each a ratio of per-round sums so that one bootstrap
+serves them all:
+
+- **IPW** (inverse propensity weighting): ``mean(w * r)`` with ``w = pi(a | x, k) / p``;
+  unbiased when every action the target can take had a positive logged propensity.
+- **SNIPW** (self-normalised IPW): ``sum(w * r) / sum(w)``; slightly biased, but immune to
+  the scale of the weights and usually of smaller variance.
+- **DR** (doubly robust): ``mean(sum_a pi(a) q(a) + w * (r - q(a_logged)))`` with a reward
+  model ``q``; unbiased if either the propensities or the reward model are right, and of
+  smaller variance when ``q`` explains part of the reward.
+
+Every estimate carries a percentile bootstrap interval over rounds (seeded). Arrays follow
+the Open Bandit Pipeline's layout (``action_dist`` of shape ``(rounds, actions, positions)``)
+and a policy that ignores the context may pass a single row, ``(1, actions, positions)``,
+which stands for every round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cortesia.errors import ValidationError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_SUM_TOLERANCE = 1e-6  # a policy's probabilities over actions must sum to one per position
+_BOOTSTRAP_CELLS = 4_000_000  # resampled indices held in memory at once (32 MB)
+
+__all__ = [
+    "PolicyValue",
+    "doubly_robust",
+    "ipw",
+    "on_policy",
+    "snipw",
+    "uniform_action_dist",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyValue:
+    """An estimated policy value with its bootstrap confidence interval.
+
+    Attributes
+    ----------
+    estimator : str
+        ``"ipw"``, ``"snipw"``, ``"dr"`` or ``"on-policy"``.
+    estimate : float
+        The point estimate (expected reward per round).
+    lower, upper : float
+        Bounds of the percentile bootstrap interval.
+    level : float
+        Confidence level of the interval, e.g. 0.95.
+    rounds : int
+        Number of logged rounds used.
+    """
+
+    estimator: str
+    estimate: float
+    lower: float
+    upper: float
+    level: float
+    rounds: int
+
+    def covers(self, value: float) -> bool:
+        """Whether ``value`` lies inside the interval (bounds included)."""
+        return self.lower <= value <= self.upper
+
+
+def uniform_action_dist(n_actions: int, n_positions: int = 1) -> FloatArray:
+    """The uniform-random policy: probability ``1 / n_actions`` for every action and position.
+
+    Examples
+    --------
+    >>> uniform_action_dist(4, 2).shape
+    (1, 4, 2)
+    >>> float(uniform_action_dist(4, 2)[0, 3, 1])
+    0.25
+    """
+    _check_count("n_actions", n_actions)
+    _check_count("n_positions", n_positions)
+    return np.full((1, n_actions, n_positions), 1.0 / n_actions)
+
+
+def on_policy(
+    rewards: npt.ArrayLike, *, n_resamples: int = 1000, level: float = 0.95, seed: int = 0
+) -> PolicyValue:
+    """The logging policy's own value: the mean reward, with a bootstrap interval.
+
+    Examples
+    --------
+    >>> on_policy([0, 1, 0, 1], n_resamples=200).estimate
+    0.5
+    """
+    r = _rewards(rewards)
+    return _estimate("on-policy", r, np.ones_like(r), n_resamples, level, seed)
+
+
+def ipw(
+    rewards: npt.ArrayLike,
+    actions: npt.ArrayLike,
+    propensities: npt.ArrayLike,
+    action_dist: npt.ArrayLike,
+    positions: npt.ArrayLike | None = None,
+    *,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> PolicyValue:
+    """Inverse propensity weighting: ``mean(pi(a_i | x_i, k_i) / p_i * r_i)``.
+
+    Parameters
+    ----------
+    rewards : array_like of float, shape (n,)
+        Observed reward of each round (a click is 1.0).
+    actions : array_like of int, shape (n,)
+        Action the logging policy took, in ``[0, n_actions)``.
+    propensities : array_like of float, shape (n,)
+        Probability with which the logging policy took that action there, in ``(0, 1]``.
+    action_dist : array_like of float, shape (n or 1, n_actions, n_positions) or (n or 1, n_actions)
+        Target policy's probability of each action at each position; each round's
+        probabilities over actions sum to one per position. One row stands for every round.
+    positions : array_like of int, shape (n,), optional
+        Slot of each round, in ``[0, n_positions)``; may be omitted with one position.
+    n_resamples : int, default 1000
+        Bootstrap resamples of the rounds.
+    level : float, default 0.95
+        Confidence level of the percentile interval.
+    seed : int, default 0
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    PolicyValue
+
+    Raises
+    ------
+    cortesia.errors.ValidationError
+        A ``ValueError`` naming the argument that is malformed.
+
+    Examples
+    --------
+    The logging policy chose between two actions uniformly; the target always takes
+    action 1, whose rounds were rewarded 1 and 0:
+
+    >>> value = ipw([1.0, 0.0, 1.0, 0.0], [1, 0, 1, 1], [0.5] * 4, [[[0.0], [1.0]]])
+    >>> value.estimate
+    1.0
+    """
+    log = _Log.check(rewards, actions, propensities, action_dist, positions)
+    terms = log.weights() * log.rewards
+    return _estimate("ipw", terms, np.ones_like(terms), n_resamples, level, seed)
+
+
+def snipw(
+    rewards: npt.ArrayLike,
+    actions: npt.ArrayLike,
+    propensities: npt.ArrayLike,
+    action_dist: npt.ArrayLike,
+    positions: npt.ArrayLike | None = None,
+    *,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> PolicyValue:
+    """Self-normalised IPW: ``sum(w_i * r_i) / sum(w_i)`` with ``w_i = pi(a_i | x_i, k_i) / p_i``.
+
+    Parameters are those of :func:`ipw`.
+
+    Examples
+    --------
+    >>> value = snipw([1.0, 0.0, 1.0, 0.0], [1, 0, 1, 1], [0.5] * 4, [[[0.0], [1.0]]])
+    >>> round(value.estimate, 4)
+    0.6667
+    """
+    log = _Log.check(rewards, actions, propensities, action_dist, positions)
+    weights = log.weights()
+    if not weights.sum() > 0:
+        raise ValidationError(
+            "action_dist", "all zero on the logged actions", "no logged round supports it"
+        )
+    return _estimate("snipw", weights * log.rewards, weights, n_resamples, level, seed)
+
+
+def doubly_robust(
+    rewards: npt.ArrayLike,
+    actions: npt.ArrayLike,
+    propensities: npt.ArrayLike,
+    action_dist: npt.ArrayLike,
+    reward_hat: npt.ArrayLike,
+    positions: npt.ArrayLike | None = None,
+    *,
+    n_resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> PolicyValue:
+    """Doubly robust: the reward model's value for the target, corrected by weighted residuals.
+
+    ``mean(sum_a pi(a | x_i, k_i) q(x_i, a, k_i) + w_i * (r_i - q(x_i, a_i, k_i)))``.
+
+    Parameters
+    ----------
+    reward_hat : array_like of float, same shape as ``action_dist``
+        The reward model's expected reward ``q`` of every action at every position (one row
+        may stand for every round). Fit it on other data than the log evaluated (or
+        cross-fit) so that its errors do not hide in the correction.
+    rewards, actions, propensities, action_dist, positions, n_resamples, level, seed
+        As in :func:`ipw`.
+
+    Examples
+    --------
+    A reward model that knows action 1 pays 0.5:
+
+    >>> q = [[[0.0], [0.5]]]
+    >>> value = doubly_robust([1.0, 0.0, 1.0, 0.0], [1, 0, 1, 1], [0.5] * 4, [[[0.0], [1.0]]], q)
+    >>> value.estimate
+    1.0
+    """
+    log = _Log.check(rewards, actions, propensities, action_dist, positions)
+    q = _array("reward_hat", reward_hat, np.float64)
+    if q.ndim == 2:
+        q = q[:, :, np.newaxis]
+    if q.ndim != 3 or q.shape[0] not in (1, log.n) or q.shape[1:] != log.dist.shape[1:]:
+        raise ValidationError(
+            "reward_hat", f"shape {q.shape}", f"must match action_dist {log.dist.shape}"
+        )
+    if not np.isfinite(q).all():
+        raise ValidationError("reward_hat", "non-finite values", "must be finite numbers")
+    model_value = (log.dist * q).sum(axis=1)  # (rows, positions): q averaged under pi
+    rows_q = _row_index(q.shape[0], log.n)
+    direct = model_value[_row_index(model_value.shape[0], log.n), log.positions]
+    residual = log.rewards - q[rows_q, log.actions, log.positions]
+    terms = direct + log.weights() * residual
+    return _estimate("dr", terms, np.ones_like(terms), n_resamples, level, seed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Log:
+    """Checked logged feedback and the target policy's probabilities."""
+
+    rewards: FloatArray
+    actions: IntArray
+    positions: IntArray
+    propensities: FloatArray
+    dist: FloatArray
+
+    @property
+    def n(self) -> int:
+        return int(self.rewards.shape[0])
+
+    @classmethod
+    def check(
+        cls,
+        rewards: npt.ArrayLike,
+        actions: npt.ArrayLike,
+        propensities: npt.ArrayLike,
+        action_dist: npt.ArrayLike,
+        positions: npt.ArrayLike | None,
+    ) -> _Log:
+        r = _rewards(rewards)
+        n = r.shape[0]
+        dist = _action_dist(action_dist, n)
+        a = _indices("actions", actions, n, dist.shape[1])
+        k = (
+            np.zeros(n, dtype=np.int64)
+            if positions is None and dist.shape[2] == 1
+            else _indices("positions", positions, n, dist.shape[2])
+        )
+        p = _vector("propensities", propensities, n)
+        if not ((p > 0) & (p <= 1)).all():
+            raise ValidationError("propensities", _extremes(p), "must lie in (0, 1]")
+        return cls(r, a, k, p, dist)
+
+    def weights(self) -> FloatArray:
+        """``pi(a_i | x_i, k_i) / p_i`` for every round."""
+        target = self.dist[_row_index(self.dist.shape[0], self.n), self.actions, self.positions]
+        weights: FloatArray = target / self.propensities
+        return weights
+
+
+def _estimate(
+    name: str, numer: FloatArray, denom: FloatArray, n_resamples: int, level: float, seed: int
+) -> PolicyValue:
+    """``sum(numer) / sum(denom)`` and its percentile bootstrap interval over rounds."""
+    _check_count("n_resamples", n_resamples)
+    if not (isinstance(level, float | int) and 0 < level < 1):
+        raise ValidationError("level", level, "must lie strictly between 0 and 1")
+    if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
+        raise ValidationError("seed", seed, "must be an integer")
+    n = numer.shape[0]
+    rng = np.random.default_rng(seed)
+    draws = np.empty(n_resamples)
+    chunk = max(1, _BOOTSTRAP_CELLS // n)
+    for start in range(0, n_resamples, chunk):
+        stop = min(start + chunk, n_resamples)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        with np.errstate(invalid="ignore", divide="ignore"):  # an all-zero-weight resample
+            draws[start:stop] = numer[idx].sum(axis=1) / denom[idx].sum(axis=1)
+    draws = draws[np.isfinite(draws)]
+    tail = (1.0 - level) / 2.0
+    lower, upper = np.quantile(draws, [tail, 1.0 - tail])
+    estimate = float(numer.sum() / denom.sum())
+    return PolicyValue(name, estimate, float(lower), float(upper), float(level), n)
+
+
+def _array(name: str, value: object, dtype: type[np.generic]) -> npt.NDArray[np.generic]:
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(name, value, f"not an array of {dtype.__name__}") from exc
+
+
+def _vector(name: str, value: object, n: int | None) -> FloatArray:
+    array = _array(name, value, np.float64).astype(np.float64)
+    if array.ndim != 1 or array.shape[0] == 0:
+        raise ValidationError(name, f"shape {array.shape}", "must be a non-empty 1-D array")
+    if n is not None and array.shape[0] != n:
+        raise ValidationError(name, f"length {array.shape[0]}", f"must have {n} rounds")
+    if not np.isfinite(array).all():
+        raise ValidationError(name, "non-finite values", "must be finite numbers")
+    return array
+
+
+def _rewards(value: npt.ArrayLike) -> FloatArray:
+    return _vector("rewards", value, None)
+
+
+def _indices(name: str, value: object, n: int, size: int) -> IntArray:
+    if value is None:
+        raise ValidationError(name, None, f"required when there are {size} positions")
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "iu":
+        raise ValidationError(name, f"dtype {raw.dtype}", "must be integers")
+    array = raw.astype(np.int64)
+    if array.ndim != 1 or array.shape[0] != n:
+        raise ValidationError(name, f"shape {array.shape}", f"must be 1-D with {n} rounds")
+    if array.size and (array.min() < 0 or array.max() >= size):
+        raise ValidationError(name, _extremes(array), f"must lie in [0, {size})")
+    return array
+
+
+def _action_dist(value: npt.ArrayLike, n: int) -> FloatArray:
+    dist = _array("action_dist", value, np.float64).astype(np.float64)
+    if dist.ndim == 2:
+        dist = dist[:, :, np.newaxis]
+    if dist.ndim != 3 or dist.shape[0] not in (1, n) or 0 in dist.shape:
+        raise ValidationError(
+            "action_dist",
+            f"shape {dist.shape}",
+            f"must be ({n} or 1, actions, positions) or ({n} or 1, actions)",
+        )
+    if not (np.isfinite(dist).all() and (dist >= 0).all() and (dist <= 1).all()):
+        raise ValidationError("action_dist", _extremes(dist), "probabilities must lie in [0, 1]")
+    sums = dist.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=_SUM_TOLERANCE):
+        raise ValidationError("action_dist", _extremes(sums), "must sum to 1 over actions")
+    return dist
+
+
+def _row_index(rows: int, n: int) -> IntArray:
+    """Round -> row of a per-round array, or row 0 for one row that stands for all."""
+    return np.arange(n, dtype=np.int64) if rows == n else np.zeros(n, dtype=np.int64)
+
+
+def _check_count(name: str, value: object) -> None:
+    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
+        raise ValidationError(name, value, "must be a positive integer")
+
+
+def _extremes(array: npt.NDArray[np.generic]) -> str:
+    finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
+    if finite.size == 0:
+        return "no finite values"
+    return f"min {finite.min()!r}, max {finite.max()!r}"
