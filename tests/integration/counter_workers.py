@@ -9,7 +9,8 @@ from datetime import date
 from multiprocessing.synchronize import Barrier
 
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import ResponseCount, Store, VolumeClaim
+from cortesia.engine.decision_ports import ResponseCount, VolumeClaim
+from cortesia.engine.ports import Store
 
 DAY = date(2026, 3, 2)
 COUNT_LIMIT = 30  # "b|sms": a daily count limit

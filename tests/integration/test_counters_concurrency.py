@@ -17,7 +17,7 @@ from tests.integration.counter_workers import BUDGET, COST, COUNT_LIMIT, DAY
 
 from cortesia.adapters.sql.store import SqlStore
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import ResponseCount
+from cortesia.engine.decision_ports import ResponseCount
 
 PROCESSES = multiprocessing.get_context("forkserver")
 PRELOAD = ["tests.integration.counter_workers", "cortesia.adapters.sql.store"]

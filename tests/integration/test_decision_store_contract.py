@@ -10,13 +10,8 @@ from tests.integration.ledger_drafts import T0, draft
 
 from cortesia.domain.customers import Customer
 from cortesia.domain.vocabulary import Channel, ConsentKind
-from cortesia.engine.ports import (
-    DecisionRecord,
-    OutcomeEvent,
-    ResponseCount,
-    Store,
-    VolumeClaim,
-)
+from cortesia.engine.decision_ports import DecisionRecord, OutcomeEvent, ResponseCount, VolumeClaim
+from cortesia.engine.ports import Store
 from cortesia.errors import ConflictError
 
 DAY = date(2026, 3, 2)

@@ -27,8 +27,8 @@ from cortesia.adapters.sql.migrate import upgrade
 from cortesia.domain.contacts import ContactStatus
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decide import DecisionRequest
+from cortesia.engine.decision_ports import ResponseCount
 from cortesia.engine.hub import Engine
-from cortesia.engine.ports import ResponseCount
 
 PROCESSES = multiprocessing.get_context("forkserver")
 PRELOAD = ["tests.integration.decision_workers", "cortesia.engine.hub"]

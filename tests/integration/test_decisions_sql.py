@@ -23,8 +23,8 @@ from cortesia.domain.explain import explain
 from cortesia.domain.policy.company import CompanyPolicy
 from cortesia.domain.vocabulary import Channel, ConsentKind, ConsentStatus
 from cortesia.engine.decide import DecisionRequest
+from cortesia.engine.decision_ports import ResponseCount
 from cortesia.engine.hub import Engine
-from cortesia.engine.ports import ResponseCount
 from cortesia.errors import NotFoundError
 
 PACK = ("pack", Channel.SMS, "outbound")

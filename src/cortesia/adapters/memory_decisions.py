@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import (
+from cortesia.engine.decision_ports import (
     CatalogVersion,
     DecisionRecord,
     OutcomeEvent,

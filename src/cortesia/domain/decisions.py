@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from cortesia.domain.contacts import Outcome
 from cortesia.domain.vocabulary import Channel

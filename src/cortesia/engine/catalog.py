@@ -28,7 +28,8 @@ from cortesia.domain.catalog import (
     parse_action,
     parse_catalog,
 )
-from cortesia.engine.ports import CatalogStore, CatalogVersion, Clock
+from cortesia.engine.decision_ports import CatalogStore, CatalogVersion
+from cortesia.engine.ports import Clock
 from cortesia.errors import NotFoundError, ValidationError
 
 SUFFIXES = (".toml", ".yaml", ".yml")

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cortesia.domain.catalog import Action, Catalog, action_document, economics_document
-from cortesia.engine.ports import CatalogVersion
+from cortesia.engine.decision_ports import CatalogVersion
 
 
 def catalog_day(catalog: Catalog, now: datetime) -> date:

@@ -40,9 +40,10 @@ from cortesia.engine.candidates import (
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.customer_policy import CustomerPolicy
 from cortesia.engine.decision_env import decision_env
+from cortesia.engine.decision_ports import DecisionRecord
 from cortesia.engine.policy import PolicyService
 from cortesia.engine.policy_facts import zone, zones_of
-from cortesia.engine.ports import Clock, DecisionRecord, Store
+from cortesia.engine.ports import Clock, Store
 from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValue
 from cortesia.engine.selection import Room, Weighed, select
 from cortesia.errors import NotFoundError, ValidationError

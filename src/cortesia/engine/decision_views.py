@@ -6,7 +6,7 @@ from typing import Any
 
 from cortesia.domain.decisions import Decision
 from cortesia.domain.explain import explain
-from cortesia.engine.ports import DecisionRecord
+from cortesia.engine.decision_ports import DecisionRecord
 
 
 def decision_view(decision: Decision) -> dict[str, Any]:

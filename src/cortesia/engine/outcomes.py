@@ -29,8 +29,9 @@ from cortesia.domain.decisions import DECISION_OUTCOMES, NEGATIVE, OPT_OUTS, POS
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
+from cortesia.engine.decision_ports import DecisionRecord, OutcomeEvent, ResponseCount
 from cortesia.engine.policy_facts import zone
-from cortesia.engine.ports import Clock, DecisionRecord, OutcomeEvent, ResponseCount, Store
+from cortesia.engine.ports import Clock, Store
 from cortesia.engine.selection import volume_claims
 from cortesia.errors import ConflictError, NotFoundError, ValidationError
 

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from cortesia.domain.catalog import Action, Economics
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import ResponseCount, ResponseCounts
+from cortesia.engine.decision_ports import ResponseCount, ResponseCounts
 
 _NONE = ResponseCount(0, 0, 0)
 

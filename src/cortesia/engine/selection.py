@@ -17,8 +17,8 @@ from cortesia.domain.decisions import CandidateTrace, ChosenAction, Scores, Stag
 from cortesia.domain.policy.context import Question
 from cortesia.engine.candidates import policy_stop
 from cortesia.engine.customer_policy import CustomerPolicy
+from cortesia.engine.decision_ports import VolumeClaim, VolumeCounters
 from cortesia.engine.policy import PolicyService
-from cortesia.engine.ports import VolumeClaim, VolumeCounters
 
 
 @dataclass(frozen=True, slots=True)

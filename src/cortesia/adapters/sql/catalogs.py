@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from cortesia.adapters.memory_decisions import action_count
 from cortesia.adapters.sql.codec import from_micros, load_json, to_micros
 from cortesia.adapters.sql.connection import driver, guarded, is_postgres, raw_cursor, writing
-from cortesia.engine.ports import CatalogVersion
+from cortesia.engine.decision_ports import CatalogVersion
 from cortesia.errors import StoreError
 
 # The catalog document is compared and shown: stable key order, no spaces.

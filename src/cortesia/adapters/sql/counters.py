@@ -21,7 +21,7 @@ from cortesia.adapters.memory_decisions import AMOUNT_SCALE, fits, merged_claims
 from cortesia.adapters.sql.connection import driver, guarded, is_postgres, raw_cursor, writing
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import ResponseCount, VolumeClaim
+from cortesia.engine.decision_ports import ResponseCount, VolumeClaim
 from cortesia.errors import StoreError
 
 _NO_LIMIT = 2**63 - 1  # a limit that never binds (BIGINT range)

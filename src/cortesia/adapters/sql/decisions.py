@@ -24,7 +24,7 @@ from cortesia.adapters.sql.tables import (
     outcome_events,
 )
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import DecisionRecord, OutcomeEvent
+from cortesia.engine.decision_ports import DecisionRecord, OutcomeEvent
 from cortesia.errors import ConflictError, StoreError
 
 

@@ -43,14 +43,14 @@ from cortesia.domain.customers import AttributeType, Customer, UpsertCounts
 from cortesia.domain.ledger import ChainHead
 from cortesia.domain.verdict import Verdict
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.ports import (
+from cortesia.engine.decision_ports import (
     CatalogVersion,
     DecisionRecord,
-    ErasureReceipt,
     OutcomeEvent,
     ResponseCount,
     VolumeClaim,
 )
+from cortesia.engine.ports import ErasureReceipt
 from cortesia.errors import NotFoundError, StoreError
 
 

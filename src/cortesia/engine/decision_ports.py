@@ -1,0 +1,154 @@
+"""Ports of the decision path: catalog versions, the decision log, outcome reports and
+the shared counters (response counts, daily volumes and budgets).
+
+Part of ``Store`` (``cortesia.engine.ports``); every port has an in-memory adapter and a
+SQL one, both passing the same contract tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from cortesia.domain.vocabulary import Channel
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogVersion:
+    """One stored version of the action catalog: its normalised document and identity."""
+
+    version: int
+    digest: str
+    created_at: datetime
+    source: str
+    action_count: int
+    document: Mapping[str, object]  # JSON-able; {} in listings
+
+
+class CatalogStore(Protocol):
+    """Versions of the action catalog, numbered from 1."""
+
+    def save_catalog(
+        self, document: Mapping[str, object], digest: str, source: str, at: datetime
+    ) -> CatalogVersion:
+        """Store ``document`` as version latest + 1; when the latest version has the same
+        ``digest`` it is returned unchanged and nothing is written."""
+        ...
+
+    def catalog_version(self, version: int | None = None) -> CatalogVersion | None:
+        """The version numbered ``version`` (the latest when None); None when absent."""
+        ...
+
+    def latest_catalog_number(self) -> int | None:
+        """The latest version number (cheap), None when no catalog was saved."""
+        ...
+
+    def catalog_versions(self) -> list[CatalogVersion]:
+        """Every version, newest first; their documents may be empty."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """One stored decision: who, when, where, and the whole explanation in ``body``."""
+
+    decision_id: str
+    customer_id: str
+    decided_at: datetime
+    channel: Channel
+    direction: str
+    silent: bool
+    catalog_version: int
+    body: Mapping[str, object]  # JSON-able
+
+
+class DecisionStore(Protocol):
+    """Every decision made, kept to explain it later."""
+
+    def record_decision(self, record: DecisionRecord) -> None:
+        """Store one decision; an id already stored is a ConflictError."""
+        ...
+
+    def find_decision(self, decision_id: str) -> DecisionRecord | None: ...
+
+    def decisions_of(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:
+        """The customer's latest decisions, newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeEvent:
+    """What came of an action offered by a decision, reported once per ``key``."""
+
+    key: str
+    decision_id: str
+    action_id: str
+    channel: Channel
+    outcome: str
+    occurred_at: datetime
+    recorded_at: datetime
+    contact_id: str | None = None
+
+
+class OutcomeStore(Protocol):
+    """Outcome reports of decisions, idempotent by key."""
+
+    def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:
+        """Store a new key: ``(event, True)``. A known key with the same decision, action
+        and outcome: ``(original, False)``; with others: ConflictError."""
+        ...
+
+    def outcomes_of_decision(self, decision_id: str) -> list[OutcomeEvent]:
+        """Outcomes of one decision by ``occurred_at`` (then key)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCount:
+    """Contacts made (trials) and how many were accepted or led to an opt-out."""
+
+    trials: int
+    accepts: int
+    opt_outs: int
+
+
+class ResponseCounts(Protocol):
+    """Response counters per action × channel × direction (the propensity priors' data)."""
+
+    def add_responses(self, deltas: Sequence[tuple[str, Channel, str, ResponseCount]]) -> None:
+        """Add each ``(action_id, channel, direction, delta)`` atomically, all or none;
+        concurrent writers lose no increment."""
+        ...
+
+    def response_counts(self) -> dict[tuple[str, Channel, str], ResponseCount]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeClaim:
+    """One unit of volume (and its cost) asked of a daily counter."""
+
+    key: str  # e.g. "data_pack_5gb|sms" or "data_pack_5gb|*"
+    day: date
+    count_limit: int | None  # None: no count limit for this key
+    amount: float  # cost to add
+    amount_limit: float | None  # None: no budget for this key
+
+
+class VolumeCounters(Protocol):
+    """Daily volume and budget counters, shared by every process."""
+
+    def take_volume(self, claims: Sequence[VolumeClaim]) -> bool:
+        """Atomically, all or nothing: when every key has ``used + 1 <= count_limit`` and
+        ``spent + amount <= amount_limit``, add one and the amount to each and return True;
+        otherwise change nothing and return False."""
+        ...
+
+    def give_back_volume(self, claims: Sequence[VolumeClaim]) -> None:
+        """Undo one take of these claims (never below zero)."""
+        ...
+
+    def volume_used(self, day: date, keys: Sequence[str]) -> dict[str, tuple[int, float]]:
+        """``(used, spent)`` of each key on ``day``; keys never taken read ``(0, 0.0)``."""
+        ...
