@@ -6,8 +6,9 @@ rejections, the action's propensity, hour, weekday, channel, purpose) and an opt
 from a known logistic model in which fatigue rises with contact frequency. Measured,
 test-then-train in stream order: progressive AUC per 10 % of the stream (convergence)
 next to the oracle's (the true probabilities, the ceiling), calibration on the second half
-(mean predicted vs observed, ECE over 10 equal-count bins), ``learn_one`` updates/s and
-columnar scoring rows/s.
+(mean predicted vs observed, ECE over 10 equal-count bins; also the same posterior read
+through the logistic curve, as the learner spoke before it reported its probit curve),
+``learn_one`` updates/s and columnar scoring rows/s.
 
 Send time: a population in four segments whose response rate peaks at a personal hour
 (most near their segment's peak, some anywhere); every customer gets a number of sends at
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from scipy.special import ndtri
 from sklearn.metrics import roc_auc_score
 
 from cortesia.models.fatigue import OptOutRisk
@@ -145,6 +147,13 @@ def evaluate_fatigue(n: int) -> None:
         f"second half: ECE {ece(pred[half], y[half]):.5f} "
         f"(oracle {ece(truth[half], y[half]):.5f}), "
         f"mean predicted {pred[half].mean():.4%} vs observed {y[half].mean():.4%}"
+    )
+    # The same posterior read through the logistic curve σ(m / √(1 + v/β²)), as
+    # BayesianLogistic spoke before it reported its own probit curve Φ(m / √(β² + v)).
+    heavy = 1.0 / (1.0 + np.exp(-math.sqrt(8.0 / math.pi) * ndtri(pred[half])))
+    print(
+        f"second half, read through the logistic curve (before the fix): ECE "
+        f"{ece(heavy, y[half]):.5f}, mean predicted {heavy.mean():.4%}"
     )
     fresh = OptOutRisk(prior_rate=0.005, seed=1)
     start = time.perf_counter()

@@ -161,3 +161,14 @@ def test_impossible_decision_variables_are_refused(x: dict[str, object]) -> None
 
 def test_opted_out_and_complained_are_the_positive_outcomes() -> None:
     assert [is_opt_out(o) for o in ("opted_out", "complained", "ignored")] == [True, True, False]
+
+
+def test_the_interval_and_draws_surround_the_risk_on_one_scale(trained: tuple) -> None:  # type: ignore[type-arg]
+    model, rows, _, _ = trained
+    rng = np.random.default_rng(12)
+    for x in rows[:5]:
+        risk = model.predict_proba_one(x)
+        low, high = model.proba_interval(x, level=0.98)
+        draws = [model.sample_proba_one(x, rng) for _ in range(2000)]
+        assert low < risk < high
+        assert np.mean(draws) == pytest.approx(risk, rel=0.1)

@@ -194,3 +194,41 @@ def test_a_bank_shows_each_action_s_own_weights() -> None:
         bank.learn_one({"action": "loan", "plan": "gold"}, True)
     assert bank.weights("loan")["plan=gold"][0] > 1.0
     assert bank.weights()["plan=gold"] == (0.0, 1.0)
+
+
+def test_a_rare_event_is_predicted_at_its_observed_rate_not_twice_it() -> None:
+    # The learner fits the probit curve; reading it through the heavier-tailed logistic
+    # curve said about twice the rate of a rare event.
+    rng = np.random.default_rng(8)
+    rates = {"basic": 0.004, "gold": 0.02}
+    model = BayesianLogistic(prior_variance=0.3, prior_rate=0.01, seed=8)
+    for _ in range(60_000):
+        plan = "gold" if rng.random() < 0.5 else "basic"
+        model.learn_one({"plan": plan}, bool(rng.random() < rates[plan]))
+    for plan, rate in rates.items():
+        assert model.predict_proba_one({"plan": plan}) == pytest.approx(rate, rel=0.25)
+
+
+def test_the_interval_and_the_draws_speak_on_the_prediction_s_scale() -> None:
+    model = BayesianLogistic(prior_rate=0.05, seed=9)
+    for x, y in _stream(300, seed=9):
+        model.learn_one(x, y)
+    rng = np.random.default_rng(9)
+    for plan in [*PLANS, "diamond"]:
+        p = model.predict_proba_one({"plan": plan})
+        low, high = model.proba_interval({"plan": plan}, level=0.98)
+        draws = [model.sample_proba_one({"plan": plan}, rng) for _ in range(4000)]
+        assert low < p < high
+        assert np.mean(draws) == pytest.approx(p, abs=0.01)
+        assert np.quantile(draws, [0.01, 0.99]) == pytest.approx([low, high], abs=0.02)
+
+
+def test_a_bank_s_thompson_draw_for_an_action_is_that_action_s_own_draw() -> None:
+    bank = BayesianLogisticBank(prior_rate=0.1, seed=10)
+    for x, y in _bank_stream(2000, seed=10):
+        bank.learn_one(x, y)
+    customer = {"age": 60.0, "plan": "gold"}
+    for action in ["A2", "never offered"]:
+        together = bank.sample_actions(customer, [action], np.random.default_rng(10))[0]
+        alone = bank.sample_proba_one({**customer, "action": action}, np.random.default_rng(10))
+        assert together == pytest.approx(alone, abs=1e-12)

@@ -12,15 +12,14 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from cortesia.models.base import (
-    Batch,
-    Features,
-    as_columns,
-    is_missing,
-    is_numeric,
-    sigmoid_array,
+from cortesia.models.base import Batch, Features, as_columns, is_missing, is_numeric
+from cortesia.models.logistic import (
+    BETA2,
+    BayesianLogistic,
+    adf_update,
+    normal_cdf_array,
+    probit_proba_array,
 )
-from cortesia.models.logistic import MODERATE, BayesianLogistic, adf_update
 
 
 class BayesianLogisticBank(BayesianLogistic):
@@ -87,14 +86,15 @@ class BayesianLogisticBank(BayesianLogistic):
     def predict_proba_actions(self, x: Features, actions: list[str]) -> NDArray[np.float64]:
         """P(y = True | x, action) for every action, in one vectorised step."""
         mean, var = self._score_actions(x, actions)
-        return sigmoid_array(mean / np.sqrt(1.0 + MODERATE * var))
+        return probit_proba_array(mean, var)
 
     def sample_actions(
         self, x: Features, actions: list[str], rng: np.random.Generator | None = None
     ) -> NDArray[np.float64]:
         """One posterior draw per action: Thompson sampling over ``actions``."""
         mean, var = self._score_actions(x, actions)
-        return sigmoid_array((rng or self._rng).normal(mean, np.sqrt(var)))
+        draws = (rng or self._rng).normal(mean, np.sqrt(var))
+        return normal_cdf_array(draws / math.sqrt(BETA2))
 
     def predict_proba_many(self, batch: Batch) -> NDArray[np.float64]:
         """``predict_proba_one`` for every row (rows or columns), row by row."""

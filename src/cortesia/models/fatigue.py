@@ -20,8 +20,9 @@ The learner underneath is :class:`~cortesia.models.logistic.BayesianLogistic`, s
 risk carries its uncertainty (``proba_interval``, ``sample_proba_one``). Opt-outs are rare
 (≈ 0.1–1 % of contacts), so the prior is a low rate: the intercept's prior mean is set so
 that a first contact with a channel, purpose, hour and weekday scores ``prior_rate`` after
-the posterior averaging (which pulls an uncertain model towards one half). Probabilities
-are read through the probit curve the learner fits (see :func:`probit_of`).
+the posterior averaging (which pulls an uncertain model towards one half). The learner
+speaks through the probit curve it fits, whose light tails keep a rare event's
+probability calibrated.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from numpy.typing import NDArray
 from cortesia.domain.decisions import OPT_OUTS
 from cortesia.errors import ValidationError
 from cortesia.models.base import Batch, Columns, Features, as_columns, is_missing, is_numeric
-from cortesia.models.logistic import MODERATE, BayesianLogistic
+from cortesia.models.logistic import BETA2, BayesianLogistic, normal_cdf
 
 WINDOWS = ("1d", "7d", "30d")
 COUNTS = (
@@ -47,8 +48,6 @@ COUNTS = (
     "opt_outs_30d",
 )
 SYMBOLS = ("channel", "purpose", "hour_band", "day_type")
-_INV_BETA = math.sqrt(math.pi / 8.0)  # 1/β of the probit curve the learner fits
-_SQRT2 = math.sqrt(2.0)
 _BAND_ENDS = np.array([7, 12, 18, 22])
 _BAND_NAMES = np.array(["night", "morning", "afternoon", "evening", "night"])
 _BANDS = ((7, "night"), (12, "morning"), (18, "afternoon"), (22, "evening"), (24, "night"))
@@ -74,27 +73,6 @@ def hour_band(hour: int) -> str:
     ['night', 'morning', 'afternoon', 'evening', 'night']
     """
     return next(band for end, band in _BANDS if hour < end)
-
-
-def probit_of(p: float) -> float:
-    """The probit reading Φ(s / β) of a logistic output p = σ(s), with β² = 8/π.
-
-    :class:`BayesianLogistic` learns with the probit likelihood Φ(s / β) but speaks
-    through the logistic curve, whose tails are twice as heavy: at a true rate of 1.5 %
-    it says 3 %. Reading its output back through the curve it learned with keeps a
-    rare-event model calibrated; the posterior moderation is the same for both curves.
-
-    Examples
-    --------
-    >>> round(probit_of(0.5), 3), round(probit_of(0.03), 4), probit_of(0.0), probit_of(1.0)
-    (0.5, 0.0147, 0.0, 1.0)
-    """
-    if p <= 0.0 or p >= 1.0:
-        return min(max(p, 0.0), 1.0)
-    return 0.5 * math.erfc(-math.log(p / (1.0 - p)) * _INV_BETA / _SQRT2)
-
-
-_PROBIT_OF = np.frompyfunc(probit_of, 1, 1)
 
 
 def _number(name: str, value: object) -> float | None:
@@ -178,11 +156,9 @@ class OptOutRisk:
         self.count_cap = count_cap
         self.seed = seed
         # The bias and every (still unseen) symbol add prior variance to a first score.
-        spread = math.sqrt(1.0 + MODERATE * prior_variance * (1 + len(SYMBOLS)))
-        logit = NormalDist().inv_cdf(prior_rate) / _INV_BETA * spread
-        self._model = BayesianLogistic(
-            prior_variance, prior_rate=1.0 / (1.0 + math.exp(-logit)), seed=seed
-        )
+        spread = math.sqrt(1.0 + prior_variance * (1 + len(SYMBOLS)) / BETA2)
+        intercept_rate = normal_cdf(NormalDist().inv_cdf(prior_rate) * spread)
+        self._model = BayesianLogistic(prior_variance, prior_rate=intercept_rate, seed=seed)
 
     @property
     def n_seen(self) -> int:
@@ -226,22 +202,20 @@ class OptOutRisk:
 
     def predict_proba_one(self, x: Features) -> float:
         """P(opt-out | this contact), averaged over the posterior."""
-        return probit_of(self._model.predict_proba_one(self.features(x)))
+        return self._model.predict_proba_one(self.features(x))
 
     def proba_interval(self, x: Features, level: float = 0.9) -> tuple[float, float]:
         """The central credible interval of the opt-out risk at ``level``."""
-        low, high = self._model.proba_interval(self.features(x), level)
-        return probit_of(low), probit_of(high)
+        return self._model.proba_interval(self.features(x), level)
 
     def sample_proba_one(self, x: Features, rng: np.random.Generator | None = None) -> float:
         """One posterior draw of the opt-out risk (Thompson sampling)."""
-        return probit_of(self._model.sample_proba_one(self.features(x), rng))
+        return self._model.sample_proba_one(self.features(x), rng)
 
     def predict_proba_many(self, batch: Batch) -> NDArray[np.float64]:
         """``predict_proba_one`` for every row of ``batch`` (rows or columns), vectorised."""
         columns, n = as_columns(batch)
-        logistic = self._model.predict_proba_many(self._feature_columns(columns, n))
-        return np.asarray(_PROBIT_OF(logistic), dtype=np.float64)
+        return self._model.predict_proba_many(self._feature_columns(columns, n))
 
     def _count(self, name: str, value: object) -> float | None:
         count = _number(name, value)
