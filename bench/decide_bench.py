@@ -31,6 +31,7 @@ from cortesia.config import Settings
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decide import DecisionRequest
 from cortesia.engine.hub import Engine
+from cortesia.engine.options import EngineOptions
 from customer_import import OUT, generate
 
 # Tuesday 3 March 2026 15:00 UTC: mid-morning in the Americas, afternoon in Europe.
@@ -113,24 +114,27 @@ REGISTRIES = (
 WORKSPACE = OUT / "decide-ws"
 
 
-def settings_of(workspace: Path) -> Settings:
+def settings_of(workspace: Path, scoring: str = "beta") -> Settings:
     """The benchmark workspace: an SQLite file and its registries folder."""
-    return Settings(database_url=f"sqlite:///{workspace / 'cortesia.db'}", workspace_dir=workspace)
+    url = f"sqlite:///{workspace / 'cortesia.db'}"
+    return Settings(database_url=url, workspace_dir=workspace, scoring=scoring)
 
 
-def open_engine(kind: str, rebuild: bool) -> tuple[Engine, bool]:
+def open_engine(kind: str, rebuild: bool, scoring: str = "beta") -> tuple[Engine, bool]:
     """The benchmark engine, and whether its workspace must be filled."""
     if kind == "memory":
-        return Engine(MemoryStore(), FrozenClock(AT), dnc=MemoryRegistries()), True
+        options = EngineOptions(scoring=scoring)
+        return Engine(MemoryStore(), FrozenClock(AT), options, dnc=MemoryRegistries()), True
     database = WORKSPACE / "cortesia.db"
     fresh = rebuild or not database.exists()
     if fresh:
         shutil.rmtree(WORKSPACE, ignore_errors=True)
-    settings = settings_of(WORKSPACE)
+    settings = settings_of(WORKSPACE, scoring)
     init_workspace(settings)
     if not fresh:  # every run starts from the same state: no decisions, no contacts yet
         connection = sqlite3.connect(database, isolation_level=None)
-        for table in ("decisions", "contacts", "outcome_events", "volume_counters"):
+        tables = ("decisions", "contacts", "outcome_events", "volume_counters", "learning_events")
+        for table in tables:
             connection.execute(f"DELETE FROM {table}")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()
@@ -193,10 +197,11 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=5000)
     parser.add_argument("--store", choices=["sqlite", "memory"], default="sqlite")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--scoring", choices=["beta", "adaptive"], default="beta")
     args = parser.parse_args()
     rng = random.Random(5)
     asked = sorted({f"C{rng.randrange(args.customers):08d}" for _ in range(20_000)})
-    engine, fresh = open_engine(args.store, args.rebuild)
+    engine, fresh = open_engine(args.store, args.rebuild, args.scoring)
     if not engine.dnc.versions():
         scrubbed(engine)
     if fresh:
@@ -206,7 +211,7 @@ def main() -> None:
     ms = sorted(t * 1000 for t in times)
     print(
         f"{len(ms):,} decisions, {args.actions} actions, {engine.store.count_customers():,} "
-        f"customers ({args.store}): p50 {statistics.median(ms):.3f} ms, "
+        f"customers ({args.store}, {args.scoring} scoring): p50 {statistics.median(ms):.3f} ms, "
         f"p90 {ms[int(len(ms) * 0.9)]:.3f} ms, p99 {ms[int(len(ms) * 0.99)]:.3f} ms, "
         f"mean {statistics.fmean(ms):.3f} ms; load average before: {load:.2f}"
     )

@@ -33,6 +33,7 @@ def engine_options(settings: Settings) -> EngineOptions:
         public_base_url=settings.public_base_url.rstrip("/"),
         unsubscribe_keys=_unsubscribe_keys(settings.unsubscribe_keys.get_secret_value()),
         unsubscribe_ttl_days=settings.unsubscribe_ttl_days,
+        scoring=settings.scoring,
     )
 
 

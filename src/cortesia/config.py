@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -40,6 +41,10 @@ class Settings(BaseSettings):
     )
     apply_needs_review: bool = Field(
         default=False, description="also apply pack rules below high confidence (counsel reviewed)"
+    )
+    scoring: Literal["beta", "adaptive"] = Field(
+        default="beta",
+        description="beta: Beta priors per action and channel; adaptive: the online learners",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from cortesia.adapters.memory_contacts import MemoryContacts
 from cortesia.adapters.memory_decisions import MemoryCounters, MemoryDecisions
+from cortesia.adapters.memory_learning import MemoryLearning
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
@@ -25,6 +26,7 @@ from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decision_ports import (
     CatalogVersion,
     DecisionRecord,
+    LearningEvent,
     OutcomeEvent,
     ResponseCount,
     VolumeClaim,
@@ -74,6 +76,7 @@ class MemoryStore:
         self._contacts = MemoryContacts()
         self._decisions = MemoryDecisions()
         self._counters = MemoryCounters()
+        self._learning = MemoryLearning()
 
     # -- ledger -------------------------------------------------------------
     def append(
@@ -190,6 +193,7 @@ class MemoryStore:
             self._suppressed.update(digests)
             forgotten = self._contacts.forget_customer(customer_id)
             decisions = self._decisions.forget_customer(customer_id)
+            learned = self._learning.forget_customer(customer_id)
             result = self._append_one(erasure, recorded_at)
             return ErasureReceipt(
                 customer_id,
@@ -198,6 +202,7 @@ class MemoryStore:
                 result.event.event_id,
                 forgotten,
                 decisions,
+                learned,
             )
 
     # -- keys and secrets ---------------------------------------------------
@@ -301,6 +306,13 @@ class MemoryStore:
 
     def volume_used(self, day: date, keys: Sequence[str]) -> dict[str, tuple[int, float]]:
         return self._counters.volume_used(day, keys)
+
+    # -- learning log (memory_learning.py) -------------------------------------
+    def append_learning(self, events: Sequence[LearningEvent]) -> None:
+        self._learning.append_learning(events)
+
+    def learning_since(self, after: int, limit: int = 10_000) -> list[tuple[int, LearningEvent]]:
+        return self._learning.learning_since(after, limit)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -39,10 +39,15 @@ def rule_reason(code: str, rule_text: str | None) -> str:
     return f"eligibility rule {shown} is {verdict}"
 
 
-def compact_body(decision: Decision) -> dict[str, object]:
-    """The decision as stored."""
+def compact_body(
+    decision: Decision, features: Mapping[str, object] | None = None
+) -> dict[str, object]:
+    """The decision as stored; ``features`` are what a learning scorer needs kept so that
+    the decision's outcome can teach it."""
     whole = decision.header()
     whole.pop("names", None)
+    if features is not None:
+        whole["features"] = dict(features)
     whole["format"] = FORMAT
     whole["trace"] = [_row(t) for t in decision.trace]
     return whole

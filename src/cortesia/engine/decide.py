@@ -31,6 +31,7 @@ from cortesia.domain.decisions import (
 from cortesia.domain.explain import decision_reason
 from cortesia.domain.policy.context import Question
 from cortesia.domain.vocabulary import Channel
+from cortesia.engine.arbitration import Passed, Pricing, arbitrate
 from cortesia.engine.candidates import (
     cool_off_stop,
     policy_stop,
@@ -45,7 +46,7 @@ from cortesia.engine.policy import PolicyService
 from cortesia.engine.policy_facts import zone, zones_of
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValue
-from cortesia.engine.selection import Room, Weighed, select
+from cortesia.engine.selection import Room, select
 from cortesia.errors import NotFoundError, ValidationError
 
 MAX_LIMIT = 20
@@ -110,7 +111,17 @@ class DecisionService:
         """Run every stage for the customer and record the decision."""
         current = self._start(request)
         candidates = current.catalog.for_channel(request.channel)
-        weighed = [w for action in candidates if (w := self._weigh(current, action))]
+        passed = [p for action in candidates if (p := self._weigh(current, action))]
+        pricing = Pricing(
+            request.channel,
+            request.direction,
+            current.env,
+            current.catalog.economics,
+            self.scorer,
+            self.eroded,
+        )
+        weighed, stops = arbitrate(passed, pricing)
+        current.trace.extend(stops)
         customer = current.session.loaded.customer
         room = Room(request.limit, _counter_day(current), customer.language)
         chosen, picked = select(weighed, room, current.session, self._policy, self._store)
@@ -136,7 +147,7 @@ class DecisionService:
                 decision.direction,
                 decision.silent,
                 current.catalog.version,
-                compact_body(decision),
+                compact_body(decision, self.scorer.features(current.env)),
             )
         )
         return decision
@@ -185,7 +196,7 @@ class DecisionService:
         local = at.astimezone(zones_of(loaded.customer)[0])
         return _Round(request, at, local, local.date(), catalog, session, dict(env))
 
-    def _weigh(self, current: _Round, action: Action) -> Weighed | None:
+    def _weigh(self, current: _Round, action: Action) -> Passed | None:
         request = current.request
         treatment = action.channels[request.channel]
         stop = self._screen(current, action, treatment)
@@ -208,7 +219,7 @@ class DecisionService:
             refused = policy_stop(verdict) or "refused"
             current.trace.append(_stopped(action, request.channel, Stage.POLICY, refused))
             return None
-        return self._score(current, action, treatment, question)
+        return Passed(action, treatment, question)
 
     def _screen(
         self, current: _Round, action: Action, treatment: ChannelTreatment
@@ -233,36 +244,6 @@ class DecisionService:
             stage = Stage.ELIGIBILITY
             return CandidateTrace(action.action_id, channel, stage, False, why, None, code)
         return None
-
-    def _score(
-        self, current: _Round, action: Action, treatment: ChannelTreatment, question: Question
-    ) -> Weighed | None:
-        request, env, economics = current.request, current.env, current.catalog.economics
-        value = action.value.number(env)
-        levers = action.levers.number(env)
-        if value is None or levers is None:
-            rule = action.value if value is None else action.levers
-            why = f"`{rule.text}` could not be computed (a value it reads is missing)"
-            current.trace.append(_stopped(action, request.channel, Stage.SCORING, why))
-            return None
-        odds = self.scorer.score(action, request.channel, request.direction, env, economics)
-        scores = Scores(
-            propensity=odds.accept,
-            baseline=economics.baseline.get(action.category, 0.0),
-            value=value,
-            p_optout=odds.opt_out,
-            eroded_value=self.eroded.eroded_value(env, request.channel, action.purpose, economics),
-            cost=treatment.cost,
-            levers=levers,
-        )
-        if scores.expected_net_value <= economics.threshold:
-            why = (
-                f"expected net value {scores.expected_net_value:.2f} is not above "
-                f"the threshold {economics.threshold:.2f}"
-            )
-            current.trace.append(_stopped(action, request.channel, Stage.ARBITRATION, why, scores))
-            return None
-        return Weighed(action, treatment, scores, question)
 
     def _policy_version(self) -> str:
         company = self._policy.company()

@@ -1,5 +1,5 @@
-"""Ports of the decision path: catalog versions, the decision log, outcome reports and
-the shared counters (response counts, daily volumes and budgets).
+"""Ports of the decision path: catalog versions, the decision log, outcome reports, the
+shared counters (response counts, daily volumes and budgets) and the learning log.
 
 Part of ``Store`` (``cortesia.engine.ports``); every port has an in-memory adapter and a
 SQL one, both passing the same contract tests.
@@ -151,4 +151,37 @@ class VolumeCounters(Protocol):
 
     def volume_used(self, day: date, keys: Sequence[str]) -> dict[str, tuple[int, float]]:
         """``(used, spent)`` of each key on ``day``; keys never taken read ``(0, 0.0)``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LearningEvent:
+    """One answered offer, with the features the decision saw: what the learners learn from."""
+
+    decision_id: str
+    customer_id: str
+    action_id: str
+    channel: Channel
+    direction: str
+    purpose: str
+    occurred_at: datetime
+    accepted: bool
+    opted_out: bool
+    features: Mapping[str, object]  # JSON-able scalars
+
+
+class LearningLog(Protocol):
+    """Answered offers in one numbered sequence, read by the learners from where they stopped.
+
+    Holds personal features: erasing a customer deletes their events.
+    """
+
+    def append_learning(self, events: Sequence[LearningEvent]) -> None:
+        """Append in one transaction; each gets the next sequence number. Appends from
+        several processes are serialised so that numbers are assigned in commit order: a
+        reader that saw number n has seen every event numbered below n."""
+        ...
+
+    def learning_since(self, after: int, limit: int = 10_000) -> list[tuple[int, LearningEvent]]:
+        """Events numbered above ``after``, in order, at most ``limit``."""
         ...

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cortesia.domain.chain_check import Anchor
 from cortesia.domain.ledger import ChainHead
 from cortesia.engine.access import AccessService
+from cortesia.engine.adaptive_scoring import AdaptiveScorer
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.contacts import ContactService
@@ -65,13 +66,11 @@ class Engine:
         )
         refresh = self.options.shared_state_refresh_seconds
         self.catalog = CatalogService(store, clock, refresh_seconds=refresh)
-        beta = BetaPropensity(store, refresh_seconds=refresh)
-        self.decisions = DecisionService(
-            store, clock, self.catalog, self.policy, scorer if scorer is not None else beta
-        )
+        chosen, learned = _scorer(scorer, store, self.options, refresh)
+        self.decisions = DecisionService(store, clock, self.catalog, self.policy, chosen)
         # This process sees its own outcomes at once; other processes' within ``refresh``.
         self.outcomes = OutcomeService(
-            store, clock, self.consent, learned=beta.forget_cache, catalog=self.catalog
+            store, clock, self.consent, learned=learned, catalog=self.catalog
         )
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
@@ -93,3 +92,20 @@ class Engine:
 def _first(*found: RegistryLookup | None, default: RegistryLookup) -> RegistryLookup:
     """The first adapter given (``is not None``, not truthiness: an empty store is still one)."""
     return next((item for item in found if item is not None), default)
+
+
+def _scorer(
+    given: ActionScorer | None, store: Store, options: EngineOptions, refresh: float
+) -> tuple[ActionScorer, Callable[[], None] | None]:
+    """The scorer the options name (or the one given), and what tells it of new outcomes."""
+    if given is not None:
+        return given, None
+    if options.scoring == "adaptive":
+        adaptive = AdaptiveScorer(store, refresh_seconds=refresh)
+
+        def caught_up() -> None:
+            adaptive.catch_up(force=True)
+
+        return adaptive, caught_up
+    beta = BetaPropensity(store, refresh_seconds=refresh)
+    return beta, beta.forget_cache

@@ -14,3 +14,5 @@ class EngineOptions:
     unsubscribe_ttl_days: int = 90
     # How stale a process's copy of shared state (catalog version, response counts) may be.
     shared_state_refresh_seconds: float = 1.0
+    # "beta": Beta priors per action × channel; "adaptive": the online learners.
+    scoring: str = "beta"

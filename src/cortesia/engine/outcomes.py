@@ -27,9 +27,15 @@ from cortesia.domain.consent import NewConsentEvent
 from cortesia.domain.contacts import Contact, ContactStatus, Outcome, new_contact_id
 from cortesia.domain.decisions import DECISION_OUTCOMES, NEGATIVE, OPT_OUTS, POSITIVE
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
+from cortesia.engine.adaptive_scoring import PROPENSITY
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
-from cortesia.engine.decision_ports import DecisionRecord, OutcomeEvent, ResponseCount
+from cortesia.engine.decision_ports import (
+    DecisionRecord,
+    LearningEvent,
+    OutcomeEvent,
+    ResponseCount,
+)
 from cortesia.engine.policy_facts import zone
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.selection import volume_claims
@@ -119,7 +125,7 @@ class OutcomeService:
         )
         stored, created = self._store.record_outcome_event(event)
         if created:
-            self._learn(record, stored)
+            self._learn(record, stored, offered)
         if said is Outcome.FAILED and status == "released":
             self._give_back(record, offered, stored)
         return OutcomeReceipt(stored, not created, status, opt_out)
@@ -204,7 +210,9 @@ class OutcomeService:
         found = self._store.outcomes_of_decision(decision_id)
         return [e for e in found if not e.outcome.startswith(_MARKER)]
 
-    def _learn(self, record: DecisionRecord, event: OutcomeEvent) -> None:
+    def _learn(
+        self, record: DecisionRecord, event: OutcomeEvent, offered: Mapping[str, object]
+    ) -> None:
         said = Outcome(event.outcome)
         if said not in _ANSWERS:
             return
@@ -220,6 +228,9 @@ class OutcomeService:
             self._store.add_responses([entry])
             if self._learned is not None:
                 self._learned()
+        features = record.body.get("features")
+        if "trial" in got and isinstance(features, Mapping):
+            self._store.append_learning([_lesson(record, event, offered, features, said)])
 
     def _give_back(
         self, record: DecisionRecord, offered: Mapping[str, object], event: OutcomeEvent
@@ -247,6 +258,30 @@ class OutcomeService:
     def _claim(self, event: OutcomeEvent, what: str) -> bool:
         marker = replace(event, key=f"{event.decision_id}:{event.action_id}:{what}", outcome=what)
         return self._store.record_outcome_event(marker)[1]
+
+
+def _lesson(
+    record: DecisionRecord,
+    event: OutcomeEvent,
+    offered: Mapping[str, object],
+    features: Mapping[str, object],
+    said: Outcome,
+) -> LearningEvent:
+    """What the learners learn from an offer's first answer (a later one changes nothing)."""
+    propensity = offered.get("propensity")
+    kept = {**features, PROPENSITY: propensity if isinstance(propensity, float) else 0.0}
+    return LearningEvent(
+        record.decision_id,
+        record.customer_id,
+        event.action_id,
+        event.channel,
+        record.direction,
+        str(offered["purpose"]),
+        event.occurred_at,
+        accepted=said in POSITIVE,
+        opted_out=said in OPT_OUTS,
+        features=kept,
+    )
 
 
 def _held(

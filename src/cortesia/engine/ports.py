@@ -24,6 +24,7 @@ from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decision_ports import (
     CatalogStore,
     DecisionStore,
+    LearningLog,
     OutcomeStore,
     ResponseCounts,
     VolumeCounters,
@@ -50,6 +51,7 @@ class ErasureReceipt:
     erasure_event_id: str
     contacts_deleted: int = 0
     decisions_deleted: int = 0
+    learning_events_deleted: int = 0
 
 
 class ConsentLedger(Protocol):
@@ -123,9 +125,9 @@ class Eraser(Protocol):
         erasure: NewConsentEvent,
         recorded_at: datetime,
     ) -> ErasureReceipt:
-        """Delete the customer, their contact history, decisions and the outcome events of
-        those decisions, blank personal fields of their events, suppress the digests and
-        append ``erasure`` to the ledger, all in one transaction."""
+        """Delete the customer, their contact history, decisions, the outcome events of
+        those decisions and their learning events, blank personal fields of their events,
+        suppress the digests and append ``erasure`` to the ledger, all in one transaction."""
         ...
 
 
@@ -216,6 +218,7 @@ class Store(
     OutcomeStore,
     ResponseCounts,
     VolumeCounters,
+    LearningLog,
     Protocol,
 ):
     """Everything the engine keeps, behind one object per workspace."""

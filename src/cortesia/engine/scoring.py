@@ -16,7 +16,7 @@ learns from every outcome; each process re-reads them at most every ``refresh_se
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,6 +49,19 @@ class ActionScorer(Protocol):
         env: Mapping[str, object],
         economics: Economics,
     ) -> Propensities: ...
+
+    def score_many(
+        self,
+        candidates: Sequence[tuple[Action, Channel, str]],
+        env: Mapping[str, object],
+        economics: Economics,
+    ) -> list[Propensities]:
+        """``score`` for every candidate of one decision (a learner does it at once)."""
+        ...
+
+    def features(self, env: Mapping[str, object]) -> Mapping[str, object] | None:
+        """What the decision must keep so its outcome can teach the scorer (None: nothing)."""
+        ...
 
 
 class BetaPropensity:
@@ -89,6 +102,17 @@ class BetaPropensity:
             (alpha + seen.accepts) / (alpha + beta + seen.trials),
             (alpha_o + seen.opt_outs) / (alpha_o + beta_o + seen.trials),
         )
+
+    def score_many(
+        self,
+        candidates: Sequence[tuple[Action, Channel, str]],
+        env: Mapping[str, object],
+        economics: Economics,
+    ) -> list[Propensities]:
+        return [self.score(a, c, d, env, economics) for a, c, d in candidates]
+
+    def features(self, env: Mapping[str, object]) -> Mapping[str, object] | None:
+        return None  # it learns from the response counts, not from features
 
     def forget_cache(self) -> None:
         """Read the counts again at the next score (after this process wrote some)."""

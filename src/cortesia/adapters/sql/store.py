@@ -24,6 +24,7 @@ from cortesia.adapters.sql.contacts import SqlContacts
 from cortesia.adapters.sql.counters import SqlCounters
 from cortesia.adapters.sql.customers import SqlCustomers, insert_ignoring
 from cortesia.adapters.sql.decisions import SqlDecisions, forget_customer_in
+from cortesia.adapters.sql.learning import SqlLearning, forget_learning_in
 from cortesia.adapters.sql.ledger import SqlLedger
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
 from cortesia.adapters.sql.tables import (
@@ -46,6 +47,7 @@ from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decision_ports import (
     CatalogVersion,
     DecisionRecord,
+    LearningEvent,
     OutcomeEvent,
     ResponseCount,
     VolumeClaim,
@@ -92,7 +94,8 @@ def _check_schema(engine: sa.Engine, url: str) -> None:
 
 class SqlStore:
     """Every port of one workspace database: ledger, customers, suppression list, keys,
-    secrets, contact history, catalog versions, decisions, outcomes and counters."""
+    secrets, contact history, catalog versions, decisions, outcomes, counters and the
+    learning log."""
 
     def __init__(self, url: str, *, serving: bool = False) -> None:
         """``serving``: a long-running service; SQLite's WAL checkpoints then run in a
@@ -115,6 +118,7 @@ class SqlStore:
         self._catalogs = SqlCatalogs(self._engine)
         self._decisions = SqlDecisions(self._engine)
         self._counters = SqlCounters(self._engine)
+        self._learning = SqlLearning(self._engine)
         self._secrets: dict[str, bytes] = {}
         if self._checkpointer is not None:
             self._checkpointer.start()
@@ -223,9 +227,10 @@ class SqlStore:
                 sa.delete(contacts).where(contacts.c.customer_id == customer_id)
             ).rowcount
             decided = forget_customer_in(connection, customer_id)
+            learned = forget_learning_in(connection, customer_id)
             result = self._ledger.append_in(connection, [erasure], recorded_at)[0]
         return ErasureReceipt(
-            customer_id, blanked, len(unique), result.event.event_id, forgotten, decided
+            customer_id, blanked, len(unique), result.event.event_id, forgotten, decided, learned
         )
 
     # -- keys and secrets ---------------------------------------------------
@@ -345,6 +350,13 @@ class SqlStore:
 
     def volume_used(self, day: date, keys: Sequence[str]) -> dict[str, tuple[int, float]]:
         return self._counters.volume_used(day, keys)
+
+    # -- learning log (learning.py) ------------------------------------------
+    def append_learning(self, events: Sequence[LearningEvent]) -> None:
+        self._learning.append_learning(events)
+
+    def learning_since(self, after: int, limit: int = 10_000) -> list[tuple[int, LearningEvent]]:
+        return self._learning.learning_since(after, limit)
 
     def close(self) -> None:
         """Release the connection pool, the checkpoint thread and the writer gate's file."""

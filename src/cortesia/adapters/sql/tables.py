@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The migration revision these tables match; a test pins it to Alembic's head.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 # SQLite makes an INTEGER PRIMARY KEY the rowid itself: no second index on seq.
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -202,9 +202,31 @@ volume_counters = sa.Table(
     sa.Column("spent", sa.BigInteger, nullable=False),
 )
 
+learning_events = sa.Table(
+    "learning_events",
+    metadata,
+    # Numbered by the database; appends are serialised, so numbers follow commit order.
+    # SQLite AUTOINCREMENT: a number is never reused, even once an erasure deleted the newest.
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("decision_id", sa.Text, nullable=False),
+    sa.Column("customer_id", sa.Text, nullable=False),
+    sa.Column("action_id", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("direction", sa.Text, nullable=False),
+    sa.Column("purpose", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.BigInteger, nullable=False),
+    sa.Column("accepted", sa.Boolean, nullable=False),
+    sa.Column("opted_out", sa.Boolean, nullable=False),
+    sa.Column("features", sa.Text, nullable=False),
+    # Erasure finds a customer's events without reading the log.
+    sa.Index("ix_learning_events_customer", "customer_id"),
+    sqlite_autoincrement=True,
+)
+
 # Column order of consent_events, as the codec builds and reads rows.
 EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in consent_events.columns)
 CUSTOMER_COLUMNS: tuple[str, ...] = tuple(c.name for c in customers.columns)
 CONTACT_COLUMNS: tuple[str, ...] = tuple(c.name for c in contacts.columns)
 DECISION_COLUMNS: tuple[str, ...] = tuple(c.name for c in decisions.columns)
 OUTCOME_COLUMNS: tuple[str, ...] = tuple(c.name for c in outcome_events.columns)
+LEARNING_COLUMNS: tuple[str, ...] = tuple(c.name for c in learning_events.columns)

@@ -1,0 +1,159 @@
+"""Adaptive scoring: the learners score every decision and learn from every answered offer.
+
+``AdaptiveScorer`` fills the decision's scoring stage with two online Bayesian learners:
+
+- **propensity** — a ``BayesianLogisticBank``, one model per action × channel × direction
+  over the customer's features, all scored at once. With ``explore`` (the default) the
+  decision uses a Thompson draw from each model's posterior: a new action, uncertain, gets
+  its fair chance; a mature one converges on its mean;
+- **P(opt-out)** — ``OptOutRisk`` over the contact history, the channel, the purpose, the
+  hour and the action's own propensity.
+
+They learn from the learning log (``LearningLog``): an outcome that answers an offer
+appends the features the decision saw, once per offer. Every process reads the log in its
+order and applies what it has not seen, at most every ``refresh_seconds``, so every worker
+learns from every outcome — none is lost, and all converge on the same models. The model
+version a decision records is the position in the log its models had reached.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from cortesia.domain.catalog import Action, Economics
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.decision_ports import LearningEvent, LearningLog
+from cortesia.engine.scoring import Propensities
+from cortesia.models.bank import BayesianLogisticBank
+from cortesia.models.fatigue import COUNTS, WINDOWS, OptOutRisk
+
+Candidate = tuple[Action, Channel, str]
+
+
+def model_features(env: Mapping[str, object]) -> dict[str, object]:
+    """The decision variables the learners read: scalars, not dates, not the instant."""
+    return {
+        name: value
+        for name, value in env.items()
+        if isinstance(value, str | int | float | bool) and name not in _NOT_FEATURES
+    }
+
+
+_NOT_FEATURES = frozenset({"today", "time_zone"})
+PROPENSITY = "offered_propensity"  # the key of the decision's propensity in learning features
+
+
+def _risk_columns(
+    x: Mapping[str, object], candidates: Sequence[Candidate], accept: np.ndarray
+) -> dict[str, np.ndarray]:
+    """What the opt-out risk reads, as columns: the customer's history repeated for every
+    candidate, and each candidate's channel, purpose and propensity (the columnar path:
+    one call for the whole decision)."""
+    n = len(candidates)
+    channels = {c.value for _, c, _ in candidates}
+    names = [*COUNTS, "days_since_last_contact", "hour", "weekday"]
+    names += [f"contacts_{w}_{c}" for w in WINDOWS for c in sorted(channels)]
+    columns: dict[str, np.ndarray] = {}
+    for name in names:
+        value = x.get(name)
+        number = float(value) if isinstance(value, int | float) else math.nan
+        columns[name] = np.full(n, number)
+    columns["channel"] = np.array([c.value for _, c, _ in candidates])
+    columns["purpose"] = np.array([a.purpose for a, _, _ in candidates])
+    columns["propensity"] = np.asarray(accept, dtype=np.float64)
+    return columns
+
+
+def _key(action_id: str, channel: Channel, direction: str) -> str:
+    return f"{action_id}|{channel.value}|{direction}"
+
+
+class AdaptiveScorer:
+    """Scores with the learners; learns from the shared learning log."""
+
+    def __init__(
+        self,
+        log: LearningLog,
+        *,
+        explore: bool = True,
+        refresh_seconds: float = 1.0,
+        seed: int = 0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._log = log
+        self.explore = explore
+        self.refresh_seconds = refresh_seconds
+        self._monotonic = monotonic
+        self._rng = np.random.default_rng(seed)
+        self.propensity = BayesianLogisticBank(prior_rate=0.02, seed=seed)
+        self.opt_out = OptOutRisk(seed=seed)
+        self._cursor = 0
+        self._read_at: float | None = None
+
+    @property
+    def version(self) -> str:
+        self.catch_up()
+        return f"adaptive:{self._cursor}"
+
+    def features(self, env: Mapping[str, object]) -> dict[str, object]:
+        """What to keep with the decision so its outcome can teach the learners."""
+        return model_features(env)
+
+    def score(
+        self,
+        action: Action,
+        channel: Channel,
+        direction: str,
+        env: Mapping[str, object],
+        economics: Economics,
+    ) -> Propensities:
+        return self.score_many([(action, channel, direction)], env, economics)[0]
+
+    def score_many(
+        self,
+        candidates: Sequence[Candidate],
+        env: Mapping[str, object],
+        economics: Economics,
+    ) -> list[Propensities]:
+        """Every candidate of one decision at once."""
+        if not candidates:
+            return []
+        self.catch_up()
+        x = model_features(env)
+        keys = [_key(a.action_id, c, d) for a, c, d in candidates]
+        if self.explore:
+            accept = self.propensity.sample_actions(x, keys, self._rng)
+        else:
+            accept = self.propensity.predict_proba_actions(x, keys)
+        risk = self.opt_out.predict_proba_many(_risk_columns(x, candidates, accept))
+        return [Propensities(float(p), float(r)) for p, r in zip(accept, risk, strict=True)]
+
+    def catch_up(self, *, force: bool = False) -> int:
+        """Learn what the log holds beyond this process's position; returns how many."""
+        now = self._monotonic()
+        fresh = self._read_at is not None and now - self._read_at < self.refresh_seconds
+        if fresh and not force:
+            return 0
+        self._read_at = now
+        learned = 0
+        while batch := self._log.learning_since(self._cursor):
+            for seq, event in batch:
+                self._learn(event)
+                self._cursor = seq
+            learned += len(batch)
+        return learned
+
+    def _learn(self, event: LearningEvent) -> None:
+        x = dict(event.features)
+        # The propensity the decision weighed travels with the features; it is an input of
+        # the opt-out risk, not of the propensity model itself.
+        offered = x.pop(PROPENSITY, None)
+        key = _key(event.action_id, event.channel, event.direction)
+        self.propensity.learn_one({**x, self.propensity.action_key: key}, event.accepted)
+        row = {**x, "channel": event.channel.value, "purpose": event.purpose}
+        row["propensity"] = offered if isinstance(offered, float | int) else 0.0
+        self.opt_out.learn_one(row, event.opted_out)

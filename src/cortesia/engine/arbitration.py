@@ -1,0 +1,86 @@
+"""Scoring and arbitration: what each candidate that passed the contact policy is worth.
+
+The scorer sees all of a decision's candidates at once (a learner scores them in one
+vectorised step); each then gets its expected net value, and one not above the catalog's
+threshold stops at arbitration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cortesia.domain.catalog import Action, ChannelTreatment, Economics
+from cortesia.domain.decisions import CandidateTrace, Scores, Stage
+from cortesia.domain.policy.context import Question
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.scoring import ActionScorer, ErodedValue
+from cortesia.engine.selection import Weighed
+
+
+@dataclass(frozen=True, slots=True)
+class Passed:
+    """A candidate the contact policy allows, with the question it was asked."""
+
+    action: Action
+    treatment: ChannelTreatment
+    question: Question
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """What the arbitration needs besides the candidates."""
+
+    channel: Channel
+    direction: str
+    env: Mapping[str, object]
+    economics: Economics
+    scorer: ActionScorer
+    eroded: ErodedValue
+
+
+def arbitrate(
+    passed: Sequence[Passed], pricing: Pricing
+) -> tuple[list[Weighed], list[CandidateTrace]]:
+    """The candidates worth offering, and a trace row for each one that is not."""
+    env, economics = pricing.env, pricing.economics
+    trace: list[CandidateTrace] = []
+    valued: list[tuple[Passed, float, float]] = []
+    for item in passed:
+        value, levers = item.action.value.number(env), item.action.levers.number(env)
+        if value is None or levers is None:
+            rule = item.action.value if value is None else item.action.levers
+            why = f"`{rule.text}` could not be computed (a value it reads is missing)"
+            trace.append(_stop(item, pricing.channel, Stage.SCORING, why))
+        else:
+            valued.append((item, value, levers))
+    asked = [(item.action, pricing.channel, pricing.direction) for item, _, _ in valued]
+    odds = pricing.scorer.score_many(asked, env, economics)
+    weighed: list[Weighed] = []
+    for (item, value, levers), said in zip(valued, odds, strict=True):
+        scores = Scores(
+            propensity=said.accept,
+            baseline=economics.baseline.get(item.action.category, 0.0),
+            value=value,
+            p_optout=said.opt_out,
+            eroded_value=pricing.eroded.eroded_value(
+                env, pricing.channel, item.action.purpose, economics
+            ),
+            cost=item.treatment.cost,
+            levers=levers,
+        )
+        if scores.expected_net_value <= economics.threshold:
+            why = (
+                f"expected net value {scores.expected_net_value:.2f} is not above "
+                f"the threshold {economics.threshold:.2f}"
+            )
+            trace.append(_stop(item, pricing.channel, Stage.ARBITRATION, why, scores))
+        else:
+            weighed.append(Weighed(item.action, item.treatment, scores, item.question))
+    return weighed, trace
+
+
+def _stop(
+    item: Passed, channel: Channel, stage: Stage, reason: str, scores: Scores | None = None
+) -> CandidateTrace:
+    return CandidateTrace(item.action.action_id, channel, stage, False, reason, scores)

@@ -1,0 +1,110 @@
+"""Adaptive scoring: decisions keep their features, outcomes teach the learners, and every
+engine on the store learns from every outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.engine.decision_support import NOW, action, catalog_doc, reachable
+from tests.engine.policy_support import FakeRegistries
+
+from cortesia.adapters.memory import FrozenClock, MemoryStore
+from cortesia.domain.vocabulary import Channel
+from cortesia.engine.adaptive_scoring import AdaptiveScorer
+from cortesia.engine.decide import DecisionRequest
+from cortesia.engine.hub import Engine
+from cortesia.engine.options import EngineOptions
+
+ADAPTIVE = EngineOptions(scoring="adaptive", shared_state_refresh_seconds=0.0)
+
+
+def _engine(store: MemoryStore, *actions: dict[str, Any]) -> Engine:
+    registries = FakeRegistries()
+    registries.snapshot("co-rne", NOW.date())
+    engine = Engine(store, FrozenClock(NOW), ADAPTIVE, registries=registries)
+    if actions:
+        engine.catalog.load_document(catalog_doc(*actions), source="test")
+    scorer = engine.decisions.scorer
+    assert isinstance(scorer, AdaptiveScorer)
+    scorer.explore = False  # the posterior means: comparable numbers
+    return engine
+
+
+def _scores(engine: Engine, customer: str) -> dict[str, float]:
+    decision = engine.decisions.decide(DecisionRequest(customer, Channel.SMS, limit=2))
+    return {t.action_id: t.scores.propensity for t in decision.trace if t.scores is not None}
+
+
+def _teach(engine: Engine, customers: list[str], answers: dict[str, str]) -> None:
+    """Each customer gets one decision offering every action; each action gets its answer."""
+    for customer in customers:
+        decision = engine.decisions.decide(DecisionRequest(customer, Channel.SMS, limit=2))
+        for chosen in decision.actions:
+            engine.outcomes.record(
+                decision.decision_id, chosen.action_id, answers[chosen.action_id]
+            )
+
+
+def test_a_decision_keeps_the_features_its_outcome_will_teach() -> None:
+    engine = _engine(MemoryStore(), action("pack", group="sales/a"), action("tv", group="sales/b"))
+    reachable(engine, "ana", segment="premium")
+    decision = engine.decisions.decide(DecisionRequest("ana", Channel.SMS))
+    stored = engine.decisions.find(decision.decision_id).body
+    features = stored["features"]
+    assert isinstance(features, dict)
+    assert features["segment"] == "premium" and features["contacts_7d"] == 0
+    assert "today" not in features
+    assert decision.versions.model == "adaptive:0"
+
+
+def test_accepted_and_rejected_offers_move_the_propensities_apart() -> None:
+    engine = _engine(MemoryStore(), action("pack", group="sales/a"), action("tv", group="sales/b"))
+    customers = [f"c{n}" for n in range(60)]
+    for customer in [*customers, "zoe"]:
+        reachable(engine, customer)
+    before = _scores(engine, "zoe")
+    _teach(engine, customers[:40], {"pack": "accepted", "tv": "rejected"})
+    after = _scores(engine, "zoe")
+    assert after["pack"] > before["pack"] and after["tv"] < before["tv"]
+    assert engine.decisions.scorer.version == "adaptive:80"
+
+
+def test_every_engine_on_the_store_learns_from_every_outcome() -> None:
+    store = MemoryStore()
+    first = _engine(store, action("pack", group="sales/a"), action("tv", group="sales/b"))
+    second = _engine(store)  # another process on the same workspace
+    for customer in [*(f"c{n}" for n in range(20)), "zoe"]:
+        reachable(first, customer)
+    _teach(first, [f"c{n}" for n in range(20)], {"pack": "accepted", "tv": "rejected"})
+    assert _scores(second, "zoe") == _scores(first, "zoe")
+    assert second.decisions.scorer.version == first.decisions.scorer.version == "adaptive:40"
+
+
+def test_an_opt_out_raises_the_opt_out_risk_of_the_channel() -> None:
+    engine = _engine(MemoryStore(), action("pack", group="sales/a"))
+    customers = [f"c{n}" for n in range(30)]
+    for customer in [*customers, "zoe"]:
+        reachable(engine, customer)
+    risk = engine.decisions.decide(DecisionRequest("zoe", Channel.SMS)).trace[0].scores
+    assert risk is not None
+    _teach(engine, customers, {"pack": "opted_out"})
+    later = engine.decisions.decide(DecisionRequest("zoe", Channel.SMS)).trace[0].scores
+    assert later is not None and later.p_optout > risk.p_optout
+
+
+def test_the_decision_path_scores_opt_out_risk_as_a_single_row_would() -> None:
+    engine = _engine(MemoryStore(), action("pack", group="sales/a"), action("tv", group="sales/b"))
+    customers = [f"c{n}" for n in range(15)]
+    for customer in [*customers, "zoe"]:
+        reachable(engine, customer)
+    _teach(engine, customers, {"pack": "opted_out", "tv": "accepted"})
+    scorer = engine.decisions.scorer
+    assert isinstance(scorer, AdaptiveScorer)
+    decision = engine.decisions.decide(DecisionRequest("zoe", Channel.SMS, limit=2))
+    stored = engine.decisions.find(decision.decision_id).body["features"]
+    assert isinstance(stored, dict)
+    for step in decision.trace:
+        assert step.scores is not None
+        row = {**stored, "channel": "sms", "purpose": "marketing"}
+        row["propensity"] = step.scores.propensity
+        assert abs(scorer.opt_out.predict_proba_one(row) - step.scores.p_optout) < 1e-9
