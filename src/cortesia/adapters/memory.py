@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from cortesia.adapters.memory_contacts import MemoryContacts
 from cortesia.adapters.memory_decisions import MemoryCounters, MemoryDecisions
 from cortesia.adapters.memory_learning import MemoryLearning
+from cortesia.adapters.memory_snapshots import MemorySnapshots
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
@@ -27,6 +28,7 @@ from cortesia.engine.decision_ports import (
     CatalogVersion,
     DecisionRecord,
     LearningEvent,
+    ModelSnapshot,
     OutcomeEvent,
     ResponseCount,
     VolumeClaim,
@@ -77,6 +79,7 @@ class MemoryStore:
         self._decisions = MemoryDecisions()
         self._counters = MemoryCounters()
         self._learning = MemoryLearning()
+        self._snapshots = MemorySnapshots()
 
     # -- ledger -------------------------------------------------------------
     def append(
@@ -313,6 +316,13 @@ class MemoryStore:
 
     def learning_since(self, after: int, limit: int = 10_000) -> list[tuple[int, LearningEvent]]:
         return self._learning.learning_since(after, limit)
+
+    # -- model snapshots (memory_snapshots.py) -----------------------------------
+    def save_model_snapshot(self, snapshot: ModelSnapshot) -> bool:
+        return self._snapshots.save_model_snapshot(snapshot)
+
+    def latest_model_snapshot(self, name: str) -> ModelSnapshot | None:
+        return self._snapshots.latest_model_snapshot(name)
 
     def close(self) -> None:
         """Nothing to release."""

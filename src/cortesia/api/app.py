@@ -18,6 +18,7 @@ from cortesia.api.routes import (
     decisions,
     health,
     ledger,
+    models,
     policy,
     unsubscribe,
 )
@@ -75,6 +76,7 @@ def create_app(
     for module in (health, customers, consent, ledger, policy, contacts, decisions, unsubscribe):
         app.include_router(module.router)
     app.include_router(catalog.router)
+    app.include_router(models.router)
     return app
 
 

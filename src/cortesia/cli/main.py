@@ -15,7 +15,18 @@ from rich.progress import Progress as RichProgress
 from typer.core import TyperGroup
 
 from cortesia.bootstrap import init_workspace
-from cortesia.cli import catalog, consent, contacts, customers, decide, dnc, keys, ledger, policy
+from cortesia.cli import (
+    catalog,
+    consent,
+    contacts,
+    customers,
+    decide,
+    dnc,
+    keys,
+    ledger,
+    models,
+    policy,
+)
 from cortesia.cli.context import Workspace, workspace
 from cortesia.cli.options import JsonOption
 from cortesia.cli.output import emit_json, err, report_error, say
@@ -112,6 +123,7 @@ def build_app() -> typer.Typer:
     app.command("decide", cls=Command)(decide.decide)
     app.command("outcome", cls=Command)(decide.outcome)
     app.add_typer(decide.build_decision(), name="decision")
+    app.add_typer(models.build(), name="models")
     app.add_typer(catalog.build(), name="catalog")
     app.add_typer(customers.build(), name="customers")
     app.add_typer(consent.build(), name="consent")

@@ -14,22 +14,35 @@ appends the features the decision saw, once per offer. Every process reads the l
 order and applies what it has not seen, at most every ``refresh_seconds``, so every worker
 learns from every outcome — none is lost, and all converge on the same models. The model
 version a decision records is the position in the log its models had reached.
+
+The state is saved as a snapshot (``ModelSnapshots``) every ``snapshot_every`` events
+learned, so a process starts from the latest snapshot and catches up from there instead
+of replaying the whole log. Snapshots are pickles: the workspace database is trusted as
+the code is.
 """
 
 from __future__ import annotations
 
 import math
+import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 
 from cortesia.domain.catalog import Action, Economics
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.decision_ports import LearningEvent, LearningLog
+from cortesia.engine.decision_ports import (
+    LearningEvent,
+    LearningLog,
+    ModelSnapshot,
+    ModelSnapshots,
+)
 from cortesia.engine.scoring import Propensities
 from cortesia.models.bank import BayesianLogisticBank
 from cortesia.models.fatigue import COUNTS, WINDOWS, OptOutRisk
+from cortesia.models.quality import RunningQuality
 
 Candidate = tuple[Action, Channel, str]
 
@@ -68,6 +81,28 @@ def _risk_columns(
     return columns
 
 
+OPT_OUT_MODEL = "opt_out"
+SNAPSHOT = "adaptive"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _importance(
+    weights: Mapping[str, tuple[float, float]], top: int = 10
+) -> list[dict[str, object]]:
+    """The predictors that move the model most: largest posterior mean weights."""
+    ranked = sorted(
+        ((name, mean, sd) for name, (mean, sd) in weights.items() if name != "(bias)"),
+        key=lambda item: -abs(item[1]),
+    )
+    return [
+        {"predictor": name, "weight": round(mean, 4), "deviation": round(sd, 4)}
+        for name, mean, sd in ranked[:top]
+    ]
+
+
 def _key(action_id: str, channel: Channel, direction: str) -> str:
     return f"{action_id}|{channel.value}|{direction}"
 
@@ -79,12 +114,20 @@ class AdaptiveScorer:
         self,
         log: LearningLog,
         *,
+        snapshots: ModelSnapshots | None = None,
+        snapshot_every: int = 10_000,
         explore: bool = True,
         refresh_seconds: float = 1.0,
         seed: int = 0,
         monotonic: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._log = log
+        self._now = now or _utc_now
+        self._snapshots = snapshots
+        self.snapshot_every = snapshot_every
+        self._unsaved = 0
+        self._restored = snapshots is None
         self.explore = explore
         self.refresh_seconds = refresh_seconds
         self._monotonic = monotonic
@@ -93,6 +136,8 @@ class AdaptiveScorer:
         self.opt_out = OptOutRisk(seed=seed)
         self._cursor = 0
         self._read_at: float | None = None
+        self.quality: dict[str, RunningQuality] = {}
+        self.opt_out_quality = RunningQuality()
 
     @property
     def version(self) -> str:
@@ -139,13 +184,34 @@ class AdaptiveScorer:
         if fresh and not force:
             return 0
         self._read_at = now
+        if not self._restored:
+            self._restore()
         learned = 0
         while batch := self._log.learning_since(self._cursor):
             for seq, event in batch:
                 self._learn(event)
                 self._cursor = seq
             learned += len(batch)
+        self._unsaved += learned
+        if self._snapshots is not None and self._unsaved >= self.snapshot_every:
+            self._save(self._snapshots)
         return learned
+
+    def _state(self) -> tuple[object, ...]:
+        return (self.propensity, self.opt_out, self.quality, self.opt_out_quality, self._cursor)
+
+    def _restore(self) -> None:
+        self._restored = True
+        found = None if self._snapshots is None else self._snapshots.latest_model_snapshot(SNAPSHOT)
+        if found is None or found.position <= self._cursor:
+            return
+        state = pickle.loads(found.state)  # noqa: S301  # our own snapshot, trusted store
+        self.propensity, self.opt_out, self.quality, self.opt_out_quality, self._cursor = state
+
+    def _save(self, snapshots: ModelSnapshots) -> None:
+        state = pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
+        snapshots.save_model_snapshot(ModelSnapshot(SNAPSHOT, self._cursor, self._now(), state))
+        self._unsaved = 0
 
     def _learn(self, event: LearningEvent) -> None:
         x = dict(event.features)
@@ -153,7 +219,38 @@ class AdaptiveScorer:
         # the opt-out risk, not of the propensity model itself.
         offered = x.pop(PROPENSITY, None)
         key = _key(event.action_id, event.channel, event.direction)
+        # Scored before learning: the quality figures are on outcomes the model had not seen.
+        before = float(self.propensity.predict_proba_actions(x, [key])[0])
+        quality = self.quality.setdefault(key, RunningQuality())
+        quality.add(before, event.accepted, event.occurred_at)
         self.propensity.learn_one({**x, self.propensity.action_key: key}, event.accepted)
         row = {**x, "channel": event.channel.value, "purpose": event.purpose}
         row["propensity"] = offered if isinstance(offered, float | int) else 0.0
+        risk = self.opt_out.predict_proba_one(row)
+        self.opt_out_quality.add(risk, event.opted_out, event.occurred_at)
         self.opt_out.learn_one(row, event.opted_out)
+
+    def models(self) -> list[dict[str, object]]:
+        """Every model with its quality: one propensity model per action × channel ×
+        direction that has learned, and the opt-out risk model."""
+        self.catch_up()
+        found = [self.model(f"propensity:{key}") for key in sorted(self.quality)]
+        return [*found, self.model(OPT_OUT_MODEL)]
+
+    def model(self, model_id: str) -> dict[str, object]:
+        """One model's quality and its most important predictors; KeyError when unknown."""
+        if model_id == OPT_OUT_MODEL:
+            weights = self.opt_out.weights()
+            view: dict[str, object] = {"id": model_id, "kind": "opt_out"}
+            quality = self.opt_out_quality
+        else:
+            key = model_id.removeprefix("propensity:")
+            quality = self.quality[key]
+            action, channel, direction = key.split("|")
+            view = {"id": model_id, "kind": "propensity", "action": action}
+            view.update(channel=channel, direction=direction)
+            weights = self.propensity.weights(key)
+        view.update(quality.as_dict())
+        view["importance"] = _importance(weights)
+        view["position"] = self._cursor
+        return view

@@ -1,5 +1,6 @@
 """Ports of the decision path: catalog versions, the decision log, outcome reports, the
-shared counters (response counts, daily volumes and budgets) and the learning log.
+shared counters (response counts, daily volumes and budgets), the learning log and the
+learners' saved state (model snapshots).
 
 Part of ``Store`` (``cortesia.engine.ports``); every port has an in-memory adapter and a
 SQL one, both passing the same contract tests.
@@ -184,4 +185,31 @@ class LearningLog(Protocol):
 
     def learning_since(self, after: int, limit: int = 10_000) -> list[tuple[int, LearningEvent]]:
         """Events numbered above ``after``, in order, at most ``limit``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSnapshot:
+    """The learners' state at a position of the learning log, saved so a process starts from it."""
+
+    name: str  # e.g. "adaptive"
+    position: int  # the learning-log number the state includes
+    saved_at: datetime
+    state: bytes  # opaque (a pickle made by the engine)
+
+
+class ModelSnapshots(Protocol):
+    """The learners' saved state, by name; a process resumes from the latest.
+
+    Holds model weights, no personal data: erasing a customer leaves them.
+    """
+
+    def save_model_snapshot(self, snapshot: ModelSnapshot) -> bool:
+        """Keep it unless a snapshot of that name at the same or a later position exists
+        (returns whether it was kept); older snapshots of the name may be pruned, keeping
+        the latest 3."""
+        ...
+
+    def latest_model_snapshot(self, name: str) -> ModelSnapshot | None:
+        """The snapshot of ``name`` at the greatest position; None when none was saved."""
         ...

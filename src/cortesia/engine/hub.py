@@ -66,7 +66,7 @@ class Engine:
         )
         refresh = self.options.shared_state_refresh_seconds
         self.catalog = CatalogService(store, clock, refresh_seconds=refresh)
-        chosen, learned = _scorer(scorer, store, self.options, refresh)
+        chosen, learned = _scorer(scorer, store, clock, self.options, refresh)
         self.decisions = DecisionService(store, clock, self.catalog, self.policy, chosen)
         # This process sees its own outcomes at once; other processes' within ``refresh``.
         self.outcomes = OutcomeService(
@@ -95,13 +95,17 @@ def _first(*found: RegistryLookup | None, default: RegistryLookup) -> RegistryLo
 
 
 def _scorer(
-    given: ActionScorer | None, store: Store, options: EngineOptions, refresh: float
+    given: ActionScorer | None,
+    store: Store,
+    clock: Clock,
+    options: EngineOptions,
+    refresh: float,
 ) -> tuple[ActionScorer, Callable[[], None] | None]:
     """The scorer the options name (or the one given), and what tells it of new outcomes."""
     if given is not None:
         return given, None
     if options.scoring == "adaptive":
-        adaptive = AdaptiveScorer(store, refresh_seconds=refresh)
+        adaptive = AdaptiveScorer(store, snapshots=store, refresh_seconds=refresh, now=clock.now)
 
         def caught_up() -> None:
             adaptive.catch_up(force=True)

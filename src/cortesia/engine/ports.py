@@ -25,6 +25,7 @@ from cortesia.engine.decision_ports import (
     CatalogStore,
     DecisionStore,
     LearningLog,
+    ModelSnapshots,
     OutcomeStore,
     ResponseCounts,
     VolumeCounters,
@@ -219,6 +220,7 @@ class Store(
     ResponseCounts,
     VolumeCounters,
     LearningLog,
+    ModelSnapshots,
     Protocol,
 ):
     """Everything the engine keeps, behind one object per workspace."""

@@ -63,6 +63,14 @@ class ActionScorer(Protocol):
         """What the decision must keep so its outcome can teach the scorer (None: nothing)."""
         ...
 
+    def models(self) -> list[dict[str, object]]:
+        """Every model the scorer keeps, with its evidence and quality."""
+        ...
+
+    def model(self, model_id: str) -> dict[str, object]:
+        """One model; KeyError when there is none of that id."""
+        ...
+
 
 class BetaPropensity:
     """Beta-prior propensity per action × channel × direction, updated from outcomes."""
@@ -114,6 +122,32 @@ class BetaPropensity:
     def features(self, env: Mapping[str, object]) -> Mapping[str, object] | None:
         return None  # it learns from the response counts, not from features
 
+    def models(self) -> list[dict[str, object]]:
+        """One Beta model per action × channel × direction that has seen an answer."""
+        self._refresh()
+        return [self._view(key, seen) for key, seen in sorted(self._table.items())]
+
+    def model(self, model_id: str) -> dict[str, object]:
+        self._refresh()
+        for key, seen in self._table.items():
+            if _beta_id(key) == model_id:
+                return self._view(key, seen)
+        raise KeyError(model_id)
+
+    def _view(self, key: tuple[str, Channel, str], seen: ResponseCount) -> dict[str, object]:
+        action, channel, direction = key
+        return {
+            "id": _beta_id(key),
+            "kind": "beta propensity",
+            "action": action,
+            "channel": channel.value,
+            "direction": direction,
+            "evidence": seen.trials,
+            "positives": seen.accepts,
+            "opt_outs": seen.opt_outs,
+            "auc": None,  # a prior per action scores every customer alike: no ranking
+        }
+
     def forget_cache(self) -> None:
         """Read the counts again at the next score (after this process wrote some)."""
         self._read_at = None
@@ -126,6 +160,11 @@ class BetaPropensity:
         self._read_at = now
         trials = sum(c.trials for c in self._table.values())
         self._version = f"beta-prior:{trials}"
+
+
+def _beta_id(key: tuple[str, Channel, str]) -> str:
+    action, channel, direction = key
+    return f"beta:{action}|{channel.value}|{direction}"
 
 
 class ErodedValue(Protocol):

@@ -26,6 +26,7 @@ from cortesia.adapters.sql.customers import SqlCustomers, insert_ignoring
 from cortesia.adapters.sql.decisions import SqlDecisions, forget_customer_in
 from cortesia.adapters.sql.learning import SqlLearning, forget_learning_in
 from cortesia.adapters.sql.ledger import SqlLedger
+from cortesia.adapters.sql.snapshots import SqlSnapshots
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements
 from cortesia.adapters.sql.tables import (
     SCHEMA_REVISION,
@@ -48,6 +49,7 @@ from cortesia.engine.decision_ports import (
     CatalogVersion,
     DecisionRecord,
     LearningEvent,
+    ModelSnapshot,
     OutcomeEvent,
     ResponseCount,
     VolumeClaim,
@@ -94,8 +96,8 @@ def _check_schema(engine: sa.Engine, url: str) -> None:
 
 class SqlStore:
     """Every port of one workspace database: ledger, customers, suppression list, keys,
-    secrets, contact history, catalog versions, decisions, outcomes, counters and the
-    learning log."""
+    secrets, contact history, catalog versions, decisions, outcomes, counters, the
+    learning log and model snapshots."""
 
     def __init__(self, url: str, *, serving: bool = False) -> None:
         """``serving``: a long-running service; SQLite's WAL checkpoints then run in a
@@ -119,6 +121,7 @@ class SqlStore:
         self._decisions = SqlDecisions(self._engine)
         self._counters = SqlCounters(self._engine)
         self._learning = SqlLearning(self._engine)
+        self._snapshots = SqlSnapshots(self._engine)
         self._secrets: dict[str, bytes] = {}
         if self._checkpointer is not None:
             self._checkpointer.start()
@@ -357,6 +360,13 @@ class SqlStore:
 
     def learning_since(self, after: int, limit: int = 10_000) -> list[tuple[int, LearningEvent]]:
         return self._learning.learning_since(after, limit)
+
+    # -- model snapshots (snapshots.py) ------------------------------------------
+    def save_model_snapshot(self, snapshot: ModelSnapshot) -> bool:
+        return self._snapshots.save_model_snapshot(snapshot)
+
+    def latest_model_snapshot(self, name: str) -> ModelSnapshot | None:
+        return self._snapshots.latest_model_snapshot(name)
 
     def close(self) -> None:
         """Release the connection pool, the checkpoint thread and the writer gate's file."""

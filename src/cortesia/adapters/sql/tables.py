@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The migration revision these tables match; a test pins it to Alembic's head.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 # SQLite makes an INTEGER PRIMARY KEY the rowid itself: no second index on seq.
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -221,6 +221,16 @@ learning_events = sa.Table(
     # Erasure finds a customer's events without reading the log.
     sa.Index("ix_learning_events_customer", "customer_id"),
     sqlite_autoincrement=True,
+)
+
+model_snapshots = sa.Table(
+    "model_snapshots",
+    metadata,
+    # Model weights, no personal data: erasure leaves them. The latest few per name.
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("saved_at", sa.BigInteger, nullable=False),
+    sa.Column("state", sa.LargeBinary, nullable=False),
 )
 
 # Column order of consent_events, as the codec builds and reads rows.
