@@ -52,7 +52,11 @@ def sms_cap(limit: int) -> CompanyPolicy:
 
 
 def sql_decision_engine(
-    url: str, *, company: CompanyPolicy | None = None, refresh_seconds: float = 1.0
+    url: str,
+    *,
+    company: CompanyPolicy | None = None,
+    refresh_seconds: float = 1.0,
+    scoring: str = "beta",
 ) -> Engine:
     """An engine on the SQL store at ``url`` at NOW, with Colombia's do-not-call list
     scrubbed two days before (the registry snapshot the CO pack asks for)."""
@@ -61,7 +65,7 @@ def sql_decision_engine(
     return Engine(
         SqlStore(url),
         FrozenClock(NOW),
-        EngineOptions(shared_state_refresh_seconds=refresh_seconds),
+        EngineOptions(shared_state_refresh_seconds=refresh_seconds, scoring=scoring),
         registries=registries,
         company=None if company is None else StaticCompanyPolicy(company),
     )

@@ -171,3 +171,33 @@ def test_four_processes_reporting_outcomes_lose_no_response_count(
     for decision in decided:
         contact = setup.store.find_contact(decision.actions[0].contact_id or "")
         assert contact is not None and contact.status is ContactStatus.SENT
+
+
+def test_outcomes_from_four_processes_teach_every_adaptive_engine_alike(
+    url: str, setup: Engine, tmp_path: Path
+) -> None:
+    setup.catalog.load_document(catalog_doc(action("pack")), source="test")
+    customers = [f"c{n:03d}" for n in range(WORKERS * PER_WORKER)]
+    reachable_many(setup, customers)
+    adaptive = sql_decision_engine(url, refresh_seconds=0.0, scoring="adaptive")
+    try:
+        decided = [adaptive.decisions.decide(DecisionRequest(c, Channel.SMS)) for c in customers]
+    finally:
+        adaptive.close()
+    ids = [d.decision_id for d in decided if d.actions]
+    jobs = [(url, ids[n::WORKERS], "pack") for n in range(WORKERS)]
+    _run(decision_workers.accept_in_process, jobs, tmp_path)
+
+    taught = setup.store.learning_since(0)
+    assert sorted(e.decision_id for _, e in taught) == sorted(ids)  # each offer once
+    engines = [sql_decision_engine(url, scoring="adaptive") for _ in range(2)]
+    try:
+        versions = {e.decisions.scorer.version for e in engines}
+        assert versions == {f"adaptive:{taught[-1][0]}"}
+        models = [e.decisions.scorer.models() for e in engines]
+        assert models[0] == models[1]
+        pack = next(m for m in models[0] if m["id"] == "propensity:pack|sms|outbound")
+        assert pack["evidence"] == len(ids) and pack["positives"] == len(ids)
+    finally:
+        for engine in engines:
+            engine.close()
