@@ -171,3 +171,28 @@ def test_a_new_process_starts_from_the_latest_snapshot() -> None:
     assert list(fresh.propensity.predict_proba_actions(x, keys)) == list(
         taught.propensity.predict_proba_actions(x, keys)
     )
+
+
+def test_a_new_action_starts_from_its_groups_model() -> None:
+    store = MemoryStore()
+    engine = _engine(
+        store,
+        action("data_5gb", group="sales/data_packs"),
+        action("tv_basic", group="sales/tv"),
+    )
+    customers = [f"c{n}" for n in range(40)]
+    for customer in [*customers, "zoe"]:
+        reachable(engine, customer)
+    _teach(engine, customers, {"data_5gb": "accepted", "tv_basic": "rejected"})
+    # Two actions nobody has answered yet: one in each group.
+    engine.catalog.load_document(
+        catalog_doc(
+            action("data_5gb", group="sales/data_packs"),
+            action("tv_basic", group="sales/tv"),
+            action("data_10gb", group="sales/data_packs"),
+            action("tv_plus", group="sales/tv"),
+        ),
+        source="test",
+    )
+    scores = _scores(engine, "zoe")
+    assert scores["data_10gb"] > 3 * scores["tv_plus"]

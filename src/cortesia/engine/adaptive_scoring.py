@@ -58,6 +58,7 @@ def model_features(env: Mapping[str, object]) -> dict[str, object]:
 
 _NOT_FEATURES = frozenset({"today", "time_zone"})
 PROPENSITY = "offered_propensity"  # the key of the decision's propensity in learning features
+GROUP = "offered_group"  # the key of the offered action's group in learning features
 
 
 def _risk_columns(
@@ -116,6 +117,7 @@ class AdaptiveScorer:
         *,
         snapshots: ModelSnapshots | None = None,
         snapshot_every: int = 10_000,
+        cold_start_evidence: float = 50.0,
         explore: bool = True,
         refresh_seconds: float = 1.0,
         seed: int = 0,
@@ -133,6 +135,9 @@ class AdaptiveScorer:
         self._monotonic = monotonic
         self._rng = np.random.default_rng(seed)
         self.propensity = BayesianLogisticBank(prior_rate=0.02, seed=seed)
+        # The action group's model: what a new action of the group starts from.
+        self.group_propensity = BayesianLogisticBank(prior_rate=0.02, seed=seed)
+        self.cold_start_evidence = cold_start_evidence
         self.opt_out = OptOutRisk(seed=seed)
         self._cursor = 0
         self._read_at: float | None = None
@@ -170,12 +175,24 @@ class AdaptiveScorer:
         self.catch_up()
         x = model_features(env)
         keys = [_key(a.action_id, c, d) for a, c, d in candidates]
+        groups = [_key(a.group, c, d) for a, c, d in candidates]
         if self.explore:
-            accept = self.propensity.sample_actions(x, keys, self._rng)
+            own = self.propensity.sample_actions(x, keys, self._rng)
+            kin = self.group_propensity.sample_actions(x, groups, self._rng)
         else:
-            accept = self.propensity.predict_proba_actions(x, keys)
+            own = self.propensity.predict_proba_actions(x, keys)
+            kin = self.group_propensity.predict_proba_actions(x, groups)
+        # Cold start: an action with little evidence leans on its group's model, and on its
+        # own as its evidence grows (weight n / (n + cold_start_evidence)).
+        seen = np.array([self._evidence(k) for k in keys], dtype=np.float64)
+        trust = seen / (seen + self.cold_start_evidence)
+        accept = trust * own + (1.0 - trust) * kin
         risk = self.opt_out.predict_proba_many(_risk_columns(x, candidates, accept))
         return [Propensities(float(p), float(r)) for p, r in zip(accept, risk, strict=True)]
+
+    def _evidence(self, key: str) -> int:
+        found = self.quality.get(key)
+        return 0 if found is None else found.n
 
     def catch_up(self, *, force: bool = False) -> int:
         """Learn what the log holds beyond this process's position; returns how many."""
@@ -198,7 +215,14 @@ class AdaptiveScorer:
         return learned
 
     def _state(self) -> tuple[object, ...]:
-        return (self.propensity, self.opt_out, self.quality, self.opt_out_quality, self._cursor)
+        return (
+            self.propensity,
+            self.group_propensity,
+            self.opt_out,
+            self.quality,
+            self.opt_out_quality,
+            self._cursor,
+        )
 
     def _restore(self) -> None:
         self._restored = True
@@ -206,7 +230,14 @@ class AdaptiveScorer:
         if found is None or found.position <= self._cursor:
             return
         state = pickle.loads(found.state)  # noqa: S301  # our own snapshot, trusted store
-        self.propensity, self.opt_out, self.quality, self.opt_out_quality, self._cursor = state
+        (
+            self.propensity,
+            self.group_propensity,
+            self.opt_out,
+            self.quality,
+            self.opt_out_quality,
+            self._cursor,
+        ) = state
 
     def _save(self, snapshots: ModelSnapshots) -> None:
         state = pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
@@ -218,7 +249,11 @@ class AdaptiveScorer:
         # The propensity the decision weighed travels with the features; it is an input of
         # the opt-out risk, not of the propensity model itself.
         offered = x.pop(PROPENSITY, None)
+        group = x.pop(GROUP, None)
         key = _key(event.action_id, event.channel, event.direction)
+        if isinstance(group, str):
+            kin = _key(group, event.channel, event.direction)
+            self.group_propensity.learn_one({**x, "action": kin}, event.accepted)
         # Scored before learning: the quality figures are on outcomes the model had not seen.
         before = float(self.propensity.predict_proba_actions(x, [key])[0])
         quality = self.quality.setdefault(key, RunningQuality())

@@ -27,7 +27,7 @@ from cortesia.domain.consent import NewConsentEvent
 from cortesia.domain.contacts import Contact, ContactStatus, Outcome, new_contact_id
 from cortesia.domain.decisions import DECISION_OUTCOMES, NEGATIVE, OPT_OUTS, POSITIVE
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
-from cortesia.engine.adaptive_scoring import PROPENSITY
+from cortesia.engine.adaptive_scoring import GROUP, PROPENSITY
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.decision_ports import (
@@ -270,6 +270,8 @@ def _lesson(
     """What the learners learn from an offer's first answer (a later one changes nothing)."""
     propensity = offered.get("propensity")
     kept = {**features, PROPENSITY: propensity if isinstance(propensity, float) else 0.0}
+    if isinstance(offered.get("group"), str):
+        kept[GROUP] = offered["group"]
     return LearningEvent(
         record.decision_id,
         record.customer_id,
