@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.conftest import Cli
@@ -19,3 +20,15 @@ def test_models_list_shows_each_answered_action(cli: Cli, tmp_path: Path) -> Non
     assert (shown["evidence"], shown["positives"]) == (1, 1)
     missing = cli("models", "show", "nope")
     assert missing.exit_code != 0 and "nope" in missing.output
+
+
+def test_models_export_writes_every_model_in_one_file(cli: Cli, tmp_path: Path) -> None:
+    _workspace(cli, tmp_path)
+    decision = cli.json("decide", "ana", "--channel", "sms", "--at", AT)
+    cli.ok("outcome", decision["decision_id"], "--action", "pack_5gb", "--outcome", "rejected")
+    target = tmp_path / "models.json"
+    summary = cli.json("models", "export", "--out", str(target))
+    assert summary["models"] == 1
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written["models"][0]["id"] == "beta:pack_5gb|sms|outbound"
+    assert written["models"][0]["evidence"] == 1

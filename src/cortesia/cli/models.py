@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -43,5 +46,34 @@ def show(ctx: typer.Context, model_id: ModelArg, as_json: JsonOption = False) ->
         table("Predictors", ["predictor", "weight", "deviation"], rows)
 
 
+def export(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Where to write the JSON document.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Every model in detail, as one JSON file.
+
+    Each model's evidence, quality and predictors, for a notebook or an audit.
+    """
+    with engine_of(ctx) as engine:
+        scorer = engine.decisions.scorer
+        listed = models_view(scorer)
+        detail = [model_view(scorer, str(m["id"])) for m in listed["models"]]
+    document = {"version": listed["version"], "models": detail}
+    out.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
+    summary = {"file": str(out), "version": listed["version"], "models": len(detail)}
+    if as_json:
+        emit_json(summary)
+        return
+    say(f"Wrote {len(detail)} model(s) ({listed['version']}) to {out}")
+
+
 def build() -> typer.Typer:
-    return command_group("Scoring models and their quality.", {"list": list_models, "show": show})
+    commands: dict[str, Callable[..., Any]] = {
+        "list": list_models,
+        "show": show,
+        "export": export,
+    }
+    return command_group("Scoring models and their quality.", commands)
