@@ -12,6 +12,14 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from cortesia.models.bank_frame import (
+    CHUNK_ROWS,
+    Encoder,
+    extended_weights,
+    probit_frame,
+    sample_frame_into,
+    score_chunk,
+)
 from cortesia.models.base import Batch, Features, as_columns, is_missing, is_numeric
 from cortesia.models.logistic import (
     BETA2,
@@ -95,6 +103,71 @@ class BayesianLogisticBank(BayesianLogistic):
         mean, var = self._score_actions(x, actions)
         draws = (rng or self._rng).normal(mean, np.sqrt(var))
         return normal_cdf_array(draws / math.sqrt(BETA2))
+
+    def predict_proba_frame(self, batch: Batch, actions: list[str]) -> NDArray[np.float64]:
+        """P(y = True | row, action) for every row of ``batch`` and every action.
+
+        The outbound plan's path: the same numbers as ``predict_proba_actions`` row by
+        row, computed for the whole frame at once (rows × actions).
+
+        Parameters
+        ----------
+        batch
+            Columns (name → 1-D array) or rows; an ``action_key`` column is ignored.
+        actions
+            The actions to score; one never learned scores with the prior.
+
+        Returns
+        -------
+        NDArray[np.float64]
+            Shape ``(n_rows, len(actions))``: the posterior mean probabilities.
+
+        Examples
+        --------
+        >>> bank = BayesianLogisticBank(prior_rate=0.1)
+        >>> for _ in range(300):
+        ...     bank.learn_one({"action": "loan", "age": 30.0, "plan": "gold"}, True)
+        ...     bank.learn_one({"action": "card", "age": 50.0, "plan": "gold"}, False)
+        >>> frame = {"age": np.array([30.0, 50.0]), "plan": np.array(["gold", "basic"])}
+        >>> bank.predict_proba_frame(frame, ["loan", "card"]).round(1)
+        array([[1. , 0. ],
+               [0.2, 0. ]])
+        >>> row = bank.predict_proba_actions({"age": 50.0, "plan": "basic"}, ["loan", "card"])
+        >>> bool(np.allclose(bank.predict_proba_frame(frame, ["loan", "card"])[1], row))
+        True
+        """
+        return self._frame(batch, actions, None)
+
+    def sample_frame(
+        self, batch: Batch, actions: list[str], rng: np.random.Generator | None = None
+    ) -> NDArray[np.float64]:
+        """One posterior draw per row and action: Thompson sampling over a frame.
+
+        Draws in the order ``sample_actions`` would row by row, so a generator seeded
+        alike gives the same numbers.
+        """
+        return self._frame(batch, actions, rng or self._rng)
+
+    def _frame(
+        self, batch: Batch, actions: list[str], rng: np.random.Generator | None
+    ) -> NDArray[np.float64]:
+        columns, n = as_columns(batch)
+        encoder = Encoder(self._index, self._scale, self.clip, self.action_key)
+        design = encoder.encode(columns, n)
+        self._refresh_matrix()
+        rows = np.array([self._row_of.get(a, 0) for a in actions], dtype=np.intp)
+        weights = extended_weights(
+            self._matrix_mean[rows], self._matrix_var[rows], self.prior_variance
+        )
+        out = np.empty((n, len(actions)))
+        for start in range(0, n, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, n)
+            mean, var = score_chunk(design, start, stop, weights)
+            if rng is None:
+                probit_frame(mean, var, out[start:stop])
+            else:
+                sample_frame_into(mean, var, rng, out[start:stop])
+        return out
 
     def predict_proba_many(self, batch: Batch) -> NDArray[np.float64]:
         """``predict_proba_one`` for every row (rows or columns), row by row."""
