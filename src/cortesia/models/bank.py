@@ -2,7 +2,9 @@
 
 The real-time path scores every action of the catalog for one customer: one vectorised
 step over a matrix of the actions' weights instead of one model object per action (200
-model objects took 1.6 ms; the bank 0.05 ms).
+model objects took 1.6 ms; the bank 0.05 ms). The outbound plan scores a whole frame
+at once with ``predict_proba_frame`` (see :mod:`cortesia.models.bank_frame`): the same
+numbers, 1 million customers × 200 actions in about 5 s.
 """
 
 from __future__ import annotations
