@@ -1,4 +1,4 @@
-"""ADM datamart files: written, read back unchanged, and loaded by pdstools when it is here."""
+"""ADM datamart files: written, read back unchanged, and loaded by pdstools (Pega's own tool)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from pdstools import ADMDatamart  # in the dev extras: the export is checked by Pega's tool
 from polars.testing import assert_frame_equal
 
 from cortesia.batch.adm_files import (
@@ -80,9 +81,8 @@ def test_an_unknown_format_is_refused(
 def test_pdstools_loads_the_export_with_its_models_and_predictors(
     models: list[tuple[ModelIdentity, AdaptiveNaiveBayes]], tmp_path: Path, file_format: str
 ) -> None:
-    pdstools = pytest.importorskip("pdstools")  # optional: only where pdstools installs
     write_datamart(models, tmp_path, WHEN, file_format=file_format)
-    datamart = pdstools.ADMDatamart.from_ds_export(base_path=str(tmp_path))
+    datamart = ADMDatamart.from_ds_export(base_path=str(tmp_path))
 
     loaded = datamart.model_data.collect().sort("Name")
     assert loaded["ModelID"].to_list() == [GOLD.model_id, SILVER.model_id]
@@ -110,13 +110,12 @@ def test_pdstools_loads_the_export_with_its_models_and_predictors(
 
 
 def test_pdstools_sees_growth_across_snapshots_written_over_time(tmp_path: Path) -> None:
-    pdstools = pytest.importorskip("pdstools")  # optional: only where pdstools installs
     model = AdaptiveNaiveBayes(grace=50, min_bin_evidence=50)
     for day in range(2):
         for i in range(500):
             model.learn_one({"Customer.Age": i % 80}, i % 80 > 50)
         write_datamart([(GOLD, model)], tmp_path, datetime(2026, 11, 20 + day, tzinfo=UTC))
-    datamart = pdstools.ADMDatamart(
+    datamart = ADMDatamart(
         pl.scan_parquet(tmp_path / f"{MODEL_FILE}_*.parquet"),
         pl.scan_parquet(tmp_path / f"{PREDICTOR_FILE}_*.parquet"),
     )
