@@ -19,6 +19,7 @@ Run::
 
     .venv/bin/python bench/bank_marketing.py
     .venv/bin/python bench/bank_marketing.py --file bank-full.csv
+    .venv/bin/python bench/bank_marketing.py --drift 0 1e-5   # forgetting, one row each
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ MODELS: dict[str, Callable[[], OnlineClassifier]] = {
     "ADM-style naive Bayes": lambda: AdaptiveNaiveBayes(prior_rate=0.1),
     "Bayesian logistic": lambda: BayesianLogistic(prior_variance=0.3, prior_rate=0.1),
 }
+
+
+def with_drift(drifts: list[float]) -> dict[str, Callable[[], OnlineClassifier]]:
+    """``MODELS``, with one Bayesian logistic per ``drift`` (variance added per outcome)."""
+    if drifts == [0.0]:
+        return dict(MODELS)
+    models = {k: v for k, v in MODELS.items() if k != "Bayesian logistic"}
+    for drift in drifts:
+        models[f"Bayesian logistic, drift {drift:g}"] = lambda d=drift: BayesianLogistic(
+            prior_variance=0.3, prior_rate=0.1, drift=d
+        )
+    return models
 
 
 def load(name: str) -> tuple[list[dict[str, object]], list[bool]]:
@@ -173,10 +186,12 @@ def _reference(name: str, y: np.ndarray, p: np.ndarray) -> None:
     print(f"| {name} | – | {roc_auc_score(y, p):.3f} | {ece(y, p):.4f} | – |")
 
 
-def bank_latency(xs: list[dict[str, object]], ys: list[bool]) -> dict[str, float]:
+def bank_latency(
+    xs: list[dict[str, object]], ys: list[bool], drift: float = 0.0
+) -> dict[str, float]:
     """200 per-action models sharing one encoding: every action scored in one step."""
     actions = [f"A{a}" for a in range(200)]
-    bank = BayesianLogisticBank(prior_variance=0.3, prior_rate=0.1)
+    bank = BayesianLogisticBank(prior_variance=0.3, prior_rate=0.1, drift=drift)
     for i, (x, y) in enumerate(zip(xs[:20_000], ys[:20_000], strict=True)):
         bank.learn_one({**x, "action": actions[i % 200]}, y)
     rng = np.random.default_rng(0)
@@ -215,20 +230,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--file", default="bank-additional-full.csv", choices=sorted(SHA256))
     parser.add_argument("--window", type=int, default=5000)
+    parser.add_argument(
+        "--drift", type=float, nargs="+", default=[0.0], help="forgetting: variance per outcome"
+    )
     args = parser.parse_args()
+    models = with_drift(args.drift)
     xs, ys = load(args.file)
     y = np.array(ys)
     cut = int(len(ys) * TRAIN_SHARE)
     print(f"{args.file}: {len(ys)} calls, {y.mean():.3f} positive, test = last {len(ys) - cut}")
-    print("| model | AUC all (progressive) | AUC last 30 % | ECE last 30 % | updates/s |")
-    print("|---|---|---|---|---|")
+    print("| model | AUC all (progressive) | AUC last 30 % | ECE last 30 % | ECE all | updates/s |")
+    print("|---|---|---|---|---|---|")
     curves = {}
-    for name, factory in MODELS.items():
+    for name, factory in models.items():
         p, rate = progressive(factory, xs, ys)
         curves[name] = windows(y, p, args.window)
         print(
             f"| {name} | {roc_auc_score(y, p):.3f} | {roc_auc_score(y[cut:], p[cut:]):.3f} "
-            f"| {ece(y[cut:], p[cut:]):.4f} | {rate:,.0f} |"
+            f"| {ece(y[cut:], p[cut:]):.4f} | {ece(y, p):.4f} | {rate:,.0f} |"
         )
     first = np.arange(len(ys)) < cut
     p = boosting(xs, ys, first)[cut:]
@@ -244,16 +263,17 @@ def main() -> None:
     for name, curve in curves.items():
         print(f"- {name}: {', '.join(curve)}")
     print("\nScoring 200 actions for one customer (median ms over 200 customers):")
-    for name, factory in MODELS.items():
+    for name, factory in models.items():
         for what, ms in scoring_latency(factory, xs, ys).items():
             print(f"- {name}, {what}: {ms:.3f} ms")
-    bank = bank_latency(xs, ys)
-    rate = bank.pop("learn_one")
-    for what, ms in bank.items():
-        print(f"- Bayesian logistic bank (one model per action), {what}: {ms:.3f} ms")
-    print(f"- Bayesian logistic bank, learn_one: {rate:,.0f} updates/s")
+    for drift in args.drift:
+        bank = bank_latency(xs, ys, drift)
+        rate = bank.pop("learn_one")
+        for what, ms in bank.items():
+            print(f"- Bayesian logistic bank (drift {drift:g}), {what}: {ms:.3f} ms")
+        print(f"- Bayesian logistic bank (drift {drift:g}), learn_one: {rate:,.0f} updates/s")
     print("\nColumnar scoring of the whole file as typed columns (the outbound plan's path):")
-    for name, factory in MODELS.items():
+    for name, factory in models.items():
         print(f"- {name}: {columnar_rate(factory, xs, ys):,.0f} rows/s")
 
 

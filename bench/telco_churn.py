@@ -21,10 +21,12 @@ tuned on this table).
 Run (≈ 5 s)::
 
     .venv/bin/python bench/telco_churn.py
+    .venv/bin/python bench/telco_churn.py --drift 0 1e-5   # forgetting, one row each
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 from collections.abc import Callable
@@ -54,6 +56,18 @@ MODELS: dict[str, Callable[[], OnlineClassifier]] = {
     "ADM-style naive Bayes": lambda: AdaptiveNaiveBayes(prior_rate=0.1),
     "Bayesian logistic": lambda: BayesianLogistic(prior_variance=0.3, prior_rate=0.1),
 }
+
+
+def with_drift(drifts: list[float]) -> dict[str, Callable[[], OnlineClassifier]]:
+    """``MODELS``, with one Bayesian logistic per ``drift`` (variance added per outcome)."""
+    if drifts == [0.0]:
+        return dict(MODELS)
+    models = {k: v for k, v in MODELS.items() if k != "Bayesian logistic"}
+    for drift in drifts:
+        models[f"Bayesian logistic, drift {drift:g}"] = lambda d=drift: BayesianLogistic(
+            prior_variance=0.3, prior_rate=0.1, drift=d
+        )
+    return models
 
 
 def load() -> tuple[list[dict[str, object]], np.ndarray]:
@@ -155,16 +169,24 @@ def _row(name: str, y: np.ndarray, p: np.ndarray) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--drift", type=float, nargs="+", default=[0.0], help="forgetting: variance per outcome"
+    )
+    models = with_drift(parser.parse_args().drift)
     xs, ys = load()
     order = np.random.default_rng(0).permutation(len(ys))
     stream, y = [xs[i] for i in order.tolist()], ys[order]
     cut = int(len(y) * (1 - TEST_SHARE))
     print(f"{FILE}: {len(y)} customers, {y.mean():.3f} churners; no time column, so the")
     print("stream is one fixed shuffle (seed 0); test-then-train, ECE = 10 equal-width bins")
-    print("\n| model | AUC all (progressive) | AUC last 30 % | ECE last 30 % | mean p / observed |")
-    print("|---|---|---|---|---|")
+    print(
+        "\n| model | AUC all (progressive) | AUC last 30 % | ECE last 30 % | ECE all "
+        "| mean p / observed |"
+    )
+    print("|---|---|---|---|---|---|")
     curves = {}
-    for name, factory in MODELS.items():
+    for name, factory in models.items():
         p = progressive(factory, stream, y)
         curves[name] = [
             f"{roc_auc_score(y[part], p[part]):.3f}"
@@ -172,7 +194,8 @@ def main() -> None:
         ]
         print(
             f"| {name} | {roc_auc_score(y, p):.3f} | {roc_auc_score(y[cut:], p[cut:]):.3f} | "
-            f"{ece(y[cut:], p[cut:]):.4f} | {p[cut:].mean():.3f} / {y[cut:].mean():.3f} |"
+            f"{ece(y[cut:], p[cut:]):.4f} | {ece(y, p):.4f} | "
+            f"{p[cut:].mean():.3f} / {y[cut:].mean():.3f} |"
         )
     print("\nProgressive AUC per tenth of the stream (704–705 customers each):")
     for name, curve in curves.items():
@@ -184,7 +207,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, p in references(xs, ys, train, test).items():
         print(_row(name, ys[test], p))
-    for name, factory in MODELS.items():
+    for name, factory in models.items():
         p = one_pass(factory, xs, ys, train, test)
         print(_row(f"{name}, one online pass over the 70 %", ys[test], p))
 

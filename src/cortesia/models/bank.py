@@ -59,16 +59,31 @@ class BayesianLogisticBank(BayesianLogistic):
         clip: float = 5.0,
         max_features: int = 100_000,
         seed: int = 0,
+        drift: float = 0.0,
     ) -> None:
         super().__init__(
-            prior_variance, prior_rate=prior_rate, clip=clip, max_features=max_features, seed=seed
+            prior_variance,
+            prior_rate=prior_rate,
+            clip=clip,
+            max_features=max_features,
+            seed=seed,
+            drift=drift,
         )
         self.action_key = action_key
         self._actions: dict[str, tuple[list[float], list[float]]] = {}
+        self._ages: dict[str, list[int]] = {}  # per action: outcome count at last update
         self._row_of: dict[str, int] = {}
         self._matrix_mean = np.empty((1, 0))
         self._matrix_var = np.empty((1, 0))
+        self._matrix_touched = np.empty((1, 0))
         self._dirty: set[str] = set()
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Unpickle, also a snapshot taken before ``drift`` existed (it never forgot)."""
+        actions: dict[str, tuple[list[float], list[float]]] = state["_actions"]  # type: ignore[assignment]
+        state.setdefault("_ages", {a: [0] * len(var) for a, (_, var) in actions.items()})
+        state.setdefault("_matrix_touched", np.zeros_like(state["_matrix_var"]))
+        super().__setstate__(state)
 
     def learn_one(self, x: Features, y: bool) -> None:
         """Update the model of ``x[action_key]`` with one outcome."""
@@ -82,6 +97,7 @@ class BayesianLogisticBank(BayesianLogistic):
             if i is not None:
                 terms.append((i, value))
         mean, var = self._action_weights(action)
+        self._catch_up(var, self._ages[action], terms)
         adf_update(mean, var, terms, y)
         self._dirty.add(action)
         self._n += 1
@@ -91,7 +107,11 @@ class BayesianLogisticBank(BayesianLogistic):
         if action is None or action not in self._actions:
             return super().weights()
         mean, var = self._action_weights(action)
-        return {key: (mean[i], math.sqrt(var[i])) for key, i in self._index.items()}
+        touched = self._ages[action]
+        return {
+            key: (mean[i], math.sqrt(self._grown(var, touched, i)))
+            for key, i in self._index.items()
+        }
 
     def predict_proba_actions(self, x: Features, actions: list[str]) -> NDArray[np.float64]:
         """P(y = True | x, action) for every action, in one vectorised step."""
@@ -159,7 +179,9 @@ class BayesianLogisticBank(BayesianLogistic):
         self._refresh_matrix()
         rows = np.array([self._row_of.get(a, 0) for a in actions], dtype=np.intp)
         weights = extended_weights(
-            self._matrix_mean[rows], self._matrix_var[rows], self.prior_variance
+            self._matrix_mean[rows],
+            self._grown_matrix(self._matrix_var[rows], self._matrix_touched[rows]),
+            self.prior_variance,
         )
         out = np.empty((n, len(actions)))
         for start in range(0, n, CHUNK_ROWS):
@@ -186,24 +208,27 @@ class BayesianLogisticBank(BayesianLogistic):
         weights = self._actions.get(action)
         if weights is None:
             weights = self._actions[action] = ([self._mean[0]], [self._var[0]])
+            self._ages[action] = [self._n]
         mean, var = weights
         missing = len(self._index) - len(mean)
         mean.extend([0.0] * missing)
         var.extend([self.prior_variance] * missing)
+        self._ages[action].extend([self._n] * missing)
         return weights
 
     def _score(self, x: Features) -> tuple[float, float]:
         action, features = self._split(x)
         weights = self._actions.get(action)
         mean, var = weights if weights is not None else ([self._mean[0]], [self._var[0]])
-        total_mean, total_var = mean[0], var[0]
+        touched = self._ages.get(action, [self._n])
+        total_mean, total_var = mean[0], self._grown(var, touched, 0)
         for key, value in self._encode(features):
             i = self._index.get(key)
             if i is None or i >= len(mean):
                 total_var += self.prior_variance * value * value
             else:
                 total_mean += mean[i] * value
-                total_var += var[i] * value * value
+                total_var += self._grown(var, touched, i) * value * value
         return total_mean, total_var
 
     def _score_actions(
@@ -221,8 +246,18 @@ class BayesianLogisticBank(BayesianLogistic):
         rows = np.array([self._row_of.get(a, 0) for a in actions])[:, None]
         cols, v = np.array(idx), np.array(values)
         mean = self._matrix_mean[rows, cols] @ v
-        var = self._matrix_var[rows, cols] @ (v * v) + unseen
+        grown = self._grown_matrix(self._matrix_var[rows, cols], self._matrix_touched[rows, cols])
+        var = grown @ (v * v) + unseen
         return mean, var
+
+    def _grown_matrix(
+        self, var: NDArray[np.float64], touched: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """``_grown`` element-wise over rows of the weight matrix (a pure read)."""
+        if self.drift == 0.0:
+            return var
+        grown = var + self.drift * (self._n - touched)
+        return np.minimum(grown, np.maximum(var, self.prior_variance))
 
     def _refresh_matrix(self) -> None:
         width = len(self._index)
@@ -230,6 +265,7 @@ class BayesianLogisticBank(BayesianLogistic):
             self._row_of = {a: r for r, a in enumerate(self._actions, start=1)}
             self._matrix_mean = np.zeros((len(self._actions) + 1, width))
             self._matrix_var = np.full((len(self._actions) + 1, width), self.prior_variance)
+            self._matrix_touched = np.zeros((len(self._actions) + 1, width))
             self._matrix_mean[0, 0], self._matrix_var[0, 0] = self._mean[0], self._var[0]
             self._dirty = set(self._actions)
         for action in self._dirty:
@@ -237,6 +273,7 @@ class BayesianLogisticBank(BayesianLogistic):
             row = self._row_of[action]
             self._matrix_mean[row, : len(mean)] = mean
             self._matrix_var[row, : len(var)] = var
+            self._matrix_touched[row, : len(var)] = self._ages[action]
         self._dirty = set()
 
 
