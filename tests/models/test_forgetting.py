@@ -11,7 +11,8 @@ import pytest
 from cortesia.errors import ValidationError
 from cortesia.models.bank import BayesianLogisticBank
 from cortesia.models.checks import check_model
-from cortesia.models.logistic import BayesianLogistic, adf_update, probit_score
+from cortesia.models.logistic import BayesianLogistic
+from cortesia.models.probit import adf_update, probit_score
 
 ACTIONS = ["loan", "card", "insurance", "savings"]
 PLANS = ["basic", "gold", "platinum"]

@@ -23,13 +23,8 @@ from cortesia.models.bank_frame import (
     score_chunk,
 )
 from cortesia.models.base import Batch, Features, as_columns, is_missing, is_numeric
-from cortesia.models.logistic import (
-    BETA2,
-    BayesianLogistic,
-    adf_update,
-    normal_cdf_array,
-    probit_proba_array,
-)
+from cortesia.models.logistic import BayesianLogistic
+from cortesia.models.probit import BETA2, adf_update, normal_cdf_array, probit_proba_array
 
 
 class BayesianLogisticBank(BayesianLogistic):

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from cortesia.errors import ValidationError
 from cortesia.models.base import Columns, is_missing, is_numeric
-from cortesia.models.logistic import BETA2, normal_cdf_array
+from cortesia.models.probit import BETA2, normal_cdf_array
 
 Floats = NDArray[np.float64]
 

@@ -36,7 +36,8 @@ from numpy.typing import NDArray
 from cortesia.domain.decisions import OPT_OUTS
 from cortesia.errors import ValidationError
 from cortesia.models.base import Batch, Columns, Features, as_columns, is_missing, is_numeric
-from cortesia.models.logistic import BETA2, BayesianLogistic, normal_cdf
+from cortesia.models.logistic import BayesianLogistic
+from cortesia.models.probit import BETA2, normal_cdf
 
 WINDOWS = ("1d", "7d", "30d")
 COUNTS = (
