@@ -21,7 +21,7 @@ import numpy.typing as npt
 import polars as pl
 
 from cortesia.errors import ValidationError
-from cortesia.models.offpolicy import FloatArray, IntArray
+from cortesia.models.offpolicy_inputs import FloatArray, IntArray
 
 _LOG_FILE = "all.csv"
 _ITEM_FILE = "item_context.csv"

@@ -29,11 +29,19 @@ import numpy as np
 import numpy.typing as npt
 
 from cortesia.errors import ValidationError
+from cortesia.models.offpolicy_inputs import (
+    FloatArray,
+    IntArray,
+    as_action_dist,
+    as_floats,
+    as_indices,
+    as_rewards,
+    as_vector,
+    check_count,
+    extremes,
+    row_index,
+)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-_SUM_TOLERANCE = 1e-6  # a policy's probabilities over actions must sum to one per position
 _BOOTSTRAP_CELLS = 4_000_000  # resampled indices held in memory at once (32 MB)
 
 __all__ = [
@@ -86,8 +94,8 @@ def uniform_action_dist(n_actions: int, n_positions: int = 1) -> FloatArray:
     >>> float(uniform_action_dist(4, 2)[0, 3, 1])
     0.25
     """
-    _check_count("n_actions", n_actions)
-    _check_count("n_positions", n_positions)
+    check_count("n_actions", n_actions)
+    check_count("n_positions", n_positions)
     return np.full((1, n_actions, n_positions), 1.0 / n_actions)
 
 
@@ -101,7 +109,7 @@ def on_policy(
     >>> on_policy([0, 1, 0, 1], n_resamples=200).estimate
     0.5
     """
-    r = _rewards(rewards)
+    r = as_rewards(rewards)
     return _estimate("on-policy", r, np.ones_like(r), n_resamples, level, seed)
 
 
@@ -226,7 +234,7 @@ def doubly_robust(
     0.6667
     """
     log = _Log.check(rewards, actions, propensities, action_dist, positions)
-    q = _floats("reward_hat", reward_hat)
+    q = as_floats("reward_hat", reward_hat)
     if q.ndim == 2:
         q = q[:, :, np.newaxis]
     if q.ndim != 3 or q.shape[0] not in (1, log.n) or q.shape[1:] != log.dist.shape[1:]:
@@ -236,8 +244,8 @@ def doubly_robust(
     if not np.isfinite(q).all():
         raise ValidationError("reward_hat", "non-finite values", "must be finite numbers")
     model_value = (log.dist * q).sum(axis=1)  # (rows, positions): q averaged under pi
-    rows_q = _row_index(q.shape[0], log.n)
-    direct = model_value[_row_index(model_value.shape[0], log.n), log.positions]
+    rows_q = row_index(q.shape[0], log.n)
+    direct = model_value[row_index(model_value.shape[0], log.n), log.positions]
     residual = log.rewards - q[rows_q, log.actions, log.positions]
     terms = direct + log.weights() * residual
     return _estimate("dr", terms, np.ones_like(terms), n_resamples, level, seed)
@@ -266,23 +274,23 @@ class _Log:
         action_dist: npt.ArrayLike,
         positions: npt.ArrayLike | None,
     ) -> _Log:
-        r = _rewards(rewards)
+        r = as_rewards(rewards)
         n = r.shape[0]
-        dist = _action_dist(action_dist, n)
-        a = _indices("actions", actions, n, dist.shape[1])
+        dist = as_action_dist(action_dist, n)
+        a = as_indices("actions", actions, n, dist.shape[1])
         k = (
             np.zeros(n, dtype=np.int64)
             if positions is None and dist.shape[2] == 1
-            else _indices("positions", positions, n, dist.shape[2])
+            else as_indices("positions", positions, n, dist.shape[2])
         )
-        p = _vector("propensities", propensities, n)
+        p = as_vector("propensities", propensities, n)
         if not ((p > 0) & (p <= 1)).all():
-            raise ValidationError("propensities", _extremes(p), "must lie in (0, 1]")
+            raise ValidationError("propensities", extremes(p), "must lie in (0, 1]")
         return cls(r, a, k, p, dist)
 
     def weights(self) -> FloatArray:
         """``pi(a_i | x_i, k_i) / p_i`` for every round."""
-        target = self.dist[_row_index(self.dist.shape[0], self.n), self.actions, self.positions]
+        target = self.dist[row_index(self.dist.shape[0], self.n), self.actions, self.positions]
         weights: FloatArray = target / self.propensities
         return weights
 
@@ -291,7 +299,7 @@ def _estimate(
     name: str, numer: FloatArray, denom: FloatArray, n_resamples: int, level: float, seed: int
 ) -> PolicyValue:
     """``sum(numer) / sum(denom)`` and its percentile bootstrap interval over rounds."""
-    _check_count("n_resamples", n_resamples)
+    check_count("n_resamples", n_resamples)
     if not (isinstance(level, float | int) and 0 < level < 1):
         raise ValidationError("level", level, "must lie strictly between 0 and 1")
     if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
@@ -310,74 +318,3 @@ def _estimate(
     lower, upper = np.quantile(draws, [tail, 1.0 - tail]) if draws.size else (np.nan, np.nan)
     estimate = float(numer.sum() / denom.sum())
     return PolicyValue(name, estimate, float(lower), float(upper), float(level), n)
-
-
-def _floats(name: str, value: object) -> FloatArray:
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(name, value, "not an array of numbers") from exc
-
-
-def _vector(name: str, value: object, n: int | None) -> FloatArray:
-    array = _floats(name, value)
-    if array.ndim != 1 or array.shape[0] == 0:
-        raise ValidationError(name, f"shape {array.shape}", "must be a non-empty 1-D array")
-    if n is not None and array.shape[0] != n:
-        raise ValidationError(name, f"length {array.shape[0]}", f"must have {n} rounds")
-    if not np.isfinite(array).all():
-        raise ValidationError(name, "non-finite values", "must be finite numbers")
-    return array
-
-
-def _rewards(value: npt.ArrayLike) -> FloatArray:
-    return _vector("rewards", value, None)
-
-
-def _indices(name: str, value: object, n: int, size: int) -> IntArray:
-    if value is None:
-        raise ValidationError(name, None, f"required when there are {size} positions")
-    raw = np.asarray(value)
-    if raw.dtype.kind not in "iu":
-        raise ValidationError(name, f"dtype {raw.dtype}", "must be integers")
-    array = raw.astype(np.int64)
-    if array.ndim != 1 or array.shape[0] != n:
-        raise ValidationError(name, f"shape {array.shape}", f"must be 1-D with {n} rounds")
-    if array.size and (array.min() < 0 or array.max() >= size):
-        raise ValidationError(name, _extremes(array), f"must lie in [0, {size})")
-    return array
-
-
-def _action_dist(value: npt.ArrayLike, n: int) -> FloatArray:
-    dist = _floats("action_dist", value)
-    if dist.ndim == 2:
-        dist = dist[:, :, np.newaxis]
-    if dist.ndim != 3 or dist.shape[0] not in (1, n) or 0 in dist.shape:
-        raise ValidationError(
-            "action_dist",
-            f"shape {dist.shape}",
-            f"must be ({n} or 1, actions, positions) or ({n} or 1, actions)",
-        )
-    if not (np.isfinite(dist).all() and (dist >= 0).all() and (dist <= 1).all()):
-        raise ValidationError("action_dist", _extremes(dist), "probabilities must lie in [0, 1]")
-    sums = dist.sum(axis=1)
-    if not np.allclose(sums, 1.0, atol=_SUM_TOLERANCE):
-        raise ValidationError("action_dist", _extremes(sums), "must sum to 1 over actions")
-    return dist
-
-
-def _row_index(rows: int, n: int) -> IntArray:
-    """Round -> row of a per-round array, or row 0 for one row that stands for all."""
-    return np.arange(n, dtype=np.int64) if rows == n else np.zeros(n, dtype=np.int64)
-
-
-def _check_count(name: str, value: object) -> None:
-    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
-        raise ValidationError(name, value, "must be a positive integer")
-
-
-def _extremes(array: npt.NDArray[np.generic]) -> str:
-    finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
-    if finite.size == 0:
-        return "no finite values"
-    return f"min {finite.min().item()!r}, max {finite.max().item()!r}"
