@@ -41,9 +41,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from cortesia.models.adm import AdaptiveNaiveBayes
+from bank_marketing import ece, with_drift  # the same learners and measures
 from cortesia.models.base import OnlineClassifier
-from cortesia.models.logistic import BayesianLogistic
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "telco_churn"
 FILE = "WA_Fn-UseC_-Telco-Customer-Churn.csv"
@@ -51,23 +50,6 @@ SHA256 = "a0ea74c48c1063be"
 NUMERIC = ("tenure", "MonthlyCharges", "TotalCharges")
 DROPPED = ("customerID", "Churn")
 TEST_SHARE = 0.3
-
-MODELS: dict[str, Callable[[], OnlineClassifier]] = {
-    "ADM-style naive Bayes": lambda: AdaptiveNaiveBayes(prior_rate=0.1),
-    "Bayesian logistic": lambda: BayesianLogistic(prior_variance=0.3, prior_rate=0.1),
-}
-
-
-def with_drift(drifts: list[float]) -> dict[str, Callable[[], OnlineClassifier]]:
-    """``MODELS``, with one Bayesian logistic per ``drift`` (variance added per outcome)."""
-    if drifts == [0.0]:
-        return dict(MODELS)
-    models = {k: v for k, v in MODELS.items() if k != "Bayesian logistic"}
-    for drift in drifts:
-        models[f"Bayesian logistic, drift {drift:g}"] = lambda d=drift: BayesianLogistic(
-            prior_variance=0.3, prior_rate=0.1, drift=d
-        )
-    return models
 
 
 def load() -> tuple[list[dict[str, object]], np.ndarray]:
@@ -85,17 +67,6 @@ def _value(name: str, text: str) -> object:
     if name not in NUMERIC:
         return text  # SeniorCitizen 0/1 is a category like the Yes/No columns
     return float(text) if text.strip() else None
-
-
-def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error over equal-width bins (as in bank_marketing.py)."""
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            total += mask.mean() * abs(y[mask].mean() - p[mask].mean())
-    return float(total)
 
 
 def progressive(
