@@ -34,6 +34,7 @@ class Stage(StrEnum):
     SCORING = "scoring"
     ARBITRATION = "arbitration"
     SELECTION = "selection"
+    CONTROL = "control"  # would have been chosen; held back as a control (not sent)
     CHOSEN = "chosen"
 
 
@@ -143,6 +144,18 @@ class ChosenAction:
 
 
 @dataclass(frozen=True, slots=True)
+class WithheldAction:
+    """An action the decision would have sent, held back because the customer is in a
+    control group (``control``: "global" or "action"); logged, not sent."""
+
+    action: ChosenAction
+    control: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.action.as_dict(), "control": self.control}
+
+
+@dataclass(frozen=True, slots=True)
 class Versions:
     """What the decision was made with."""
 
@@ -170,10 +183,12 @@ class Decision:
     versions: Versions
     language: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    withheld: tuple[WithheldAction, ...] = ()
 
     @property
     def silent(self) -> bool:
-        """True when the best thing to do is nothing."""
+        """True when the channel sends nothing (a decision whose actions were all held
+        back as controls is silent too)."""
         return not self.actions
 
     def as_dict(self) -> dict[str, object]:
@@ -192,6 +207,7 @@ class Decision:
             "direction": self.direction,
             "context": dict(self.context),
             "actions": [a.as_dict() for a in self.actions],
+            "withheld": [w.as_dict() for w in self.withheld],
             "silent": self.silent,
             "reason": self.reason,
             "versions": self.versions.as_dict(),

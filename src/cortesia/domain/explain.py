@@ -29,6 +29,7 @@ _STAGE_WORDS = {
     Stage.SCORING.value: "could not be scored",
     Stage.ARBITRATION.value: "not worth the contact",
     Stage.SELECTION.value: "no room left",
+    Stage.CONTROL.value: "held back as a control (would have been sent)",
 }
 _COUNT_WORDS = {
     Stage.CANDIDATES: "not on offer now",
@@ -37,6 +38,7 @@ _COUNT_WORDS = {
     Stage.SCORING: "could not be scored",
     Stage.ARBITRATION: "not worth the contact",
     Stage.SELECTION: "without room (limit, group, volume or slot)",
+    Stage.CONTROL: "held back as controls",
 }
 
 

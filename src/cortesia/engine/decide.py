@@ -123,8 +123,14 @@ class DecisionService:
         weighed, stops = arbitrate(passed, pricing)
         current.trace.extend(stops)
         customer = current.session.loaded.customer
-        room = Room(request.limit, _counter_day(current), customer.language)
-        chosen, picked = select(weighed, room, current.session, self._policy, self._store)
+        room = Room(
+            request.limit,
+            _counter_day(current),
+            customer.language,
+            customer.customer_id,
+            current.catalog.economics.controls,
+        )
+        chosen, withheld, picked = select(weighed, room, current.session, self._policy, self._store)
         decision = Decision(
             new_contact_id(self._clock.now()),
             customer.customer_id,
@@ -137,6 +143,7 @@ class DecisionService:
             (*current.trace, *picked),
             Versions(current.catalog.version, self._policy_version(), self.scorer.version),
             customer.language,
+            withheld=tuple(withheld),
         )
         self._store.record_decision(
             DecisionRecord(

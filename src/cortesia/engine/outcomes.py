@@ -15,6 +15,12 @@ between any two steps (each step is idempotent on its own):
    rejected, ignored, opted out, complained), one acceptance and one opt-out at most.
    Each count is claimed through an idempotent marker, so reports racing in from
    several processes never count an offer twice.
+
+An action the decision held back as a control was not sent: it may still get the answers
+that happen without a contact (a conversion through another route, an opt-out), which
+measure P(accept | no contact) and the opt-outs that come anyway; it has no contact to
+confirm, cannot be delivered or fail, and teaches the propensity nothing (that learns
+what a contact does).
 """
 
 from __future__ import annotations
@@ -103,6 +109,9 @@ class OutcomeService:
         if record is None:
             raise NotFoundError("decision", decision_id)
         offered = _offered(record, action_id)
+        if "control" in offered and said in (Outcome.DELIVERED, Outcome.FAILED):
+            reason = f"action {action_id} was held back as a control by decision {decision_id}: "
+            raise ValidationError("outcome", said.value, reason + "it was not sent")
         when = at or self._clock.now()
         if when.utcoffset() is None:
             raise ValidationError("at", when.isoformat(), "instant needs a UTC offset")
@@ -124,7 +133,7 @@ class OutcomeService:
             str(contact_id) if contact_id else None,
         )
         stored, created = self._store.record_outcome_event(event)
-        if created:
+        if created and "control" not in offered:
             self._learn(record, stored, offered)
         if said is Outcome.FAILED and status == "released":
             self._give_back(record, offered, stored)
@@ -314,8 +323,10 @@ def parse_decision_outcome(value: Outcome | str) -> Outcome:
 
 
 def _offered(record: DecisionRecord, action_id: str) -> Mapping[str, object]:
-    actions = record.body.get("actions")
-    for offered in actions if isinstance(actions, list) else []:
-        if isinstance(offered, Mapping) and offered.get("action") == action_id:
-            return offered
+    """The action as the decision offered it, or held it back (then it has ``control``)."""
+    for part in ("actions", "withheld"):
+        actions = record.body.get(part)
+        for offered in actions if isinstance(actions, list) else []:
+            if isinstance(offered, Mapping) and offered.get("action") == action_id:
+                return offered
     raise ValidationError("action", action_id, f"was not offered by decision {record.decision_id}")

@@ -4,6 +4,10 @@ Candidates that passed arbitration are taken in priority order (ties by action i
 one still has to find room: the decision's limit, a group not yet served, its daily
 volume and budget (taken atomically across processes), and a contact slot held under
 the customer's lock (a concurrent decision may have taken the last one).
+
+A candidate that finds room but whose customer is in a control group for it (the global
+holdout, or the action's own control) is held back: it takes its place in the decision
+as "would have been sent" but no volume, budget or contact slot, and is not sent.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cortesia.domain.catalog import Action, ChannelTreatment
-from cortesia.domain.decisions import CandidateTrace, ChosenAction, Scores, Stage
+from cortesia.domain.controls import ControlDesign
+from cortesia.domain.decisions import CandidateTrace, ChosenAction, Scores, Stage, WithheldAction
 from cortesia.domain.policy.context import Question
 from cortesia.engine.candidates import policy_stop
 from cortesia.engine.customer_policy import CustomerPolicy
@@ -38,6 +43,8 @@ class Room:
     limit: int
     day: date
     language: str | None
+    customer_id: str = ""
+    controls: ControlDesign | None = None
 
 
 def volume_claims(action: Action, treatment: ChannelTreatment, day: date) -> list[VolumeClaim]:
@@ -60,14 +67,21 @@ def select(
     session: CustomerPolicy,
     policy: PolicyService,
     volumes: VolumeCounters,
-) -> tuple[list[ChosenAction], list[CandidateTrace]]:
+) -> tuple[list[ChosenAction], list[WithheldAction], list[CandidateTrace]]:
     """Choose in priority order; every candidate not chosen says why."""
     chosen: list[ChosenAction] = []
+    withheld: list[WithheldAction] = []
     trace: list[CandidateTrace] = []
     groups: dict[str, str] = {}
     ranked = sorted(weighed, key=lambda w: (-w.scores.priority, w.action.action_id))
     for rank, item in enumerate(ranked, start=1):
-        why = _no_room(item, rank, room, len(chosen), groups)
+        why = _no_room(item, rank, room, len(chosen) + len(withheld), groups)
+        control = _control(item, room) if why is None else None
+        if control is not None:
+            withheld.append(WithheldAction(_chosen(item, None, room.language), control))
+            groups[item.action.group] = item.action.action_id
+            trace.append(_trace(item, Stage.CONTROL, False, _held_back(control, rank)))
+            continue
         if why is None:
             why, contact_id = _take(item, room, session, policy, volumes)
             if why is None:
@@ -76,7 +90,22 @@ def select(
                 trace.append(_trace(item, Stage.CHOSEN, True, f"chosen (rank {rank})"))
                 continue
         trace.append(_trace(item, Stage.SELECTION, False, why))
-    return chosen, trace
+    return chosen, withheld, trace
+
+
+def _control(item: Weighed, room: Room) -> str | None:
+    if room.controls is None:
+        return None
+    action = item.action
+    found = room.controls.control_of(
+        room.customer_id, action.action_id, action.purpose, action.control_share
+    )
+    return None if found is None else found.value
+
+
+def _held_back(control: str, rank: int) -> str:
+    group = "the global holdout" if control == "global" else "this action's control group"
+    return f"would have been sent (rank {rank}); held back: the customer is in {group}"
 
 
 def _no_room(

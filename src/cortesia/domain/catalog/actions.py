@@ -105,6 +105,7 @@ class Action:
     reject_cool_off_days: int | None = None
     consent_ask: ConsentAsk | None = None
     propensity_prior: tuple[float, float] | None = None
+    control_share: float | None = None  # overrides the catalog's per-action control share
 
     @property
     def issue(self) -> str:

@@ -47,7 +47,25 @@ def economics_document(economics: Economics) -> dict[str, Any]:
         "accept_prior": list(economics.accept_prior),
         "opt_out_prior": list(economics.opt_out_prior),
         "baseline": {category.value: share for category, share in economics.baseline.items()},
+        **_controls_document(economics),
     }
+
+
+def _controls_document(economics: Economics) -> dict[str, Any]:
+    """Control and uplift settings, written only when set, so that a catalog that does not
+    use them keeps the document (and digest) it had before they existed."""
+    controls = economics.controls
+    found: dict[str, Any] = {}
+    defaults = Economics()
+    if controls.global_holdout:
+        found["global_holdout"] = controls.global_holdout
+    if controls.action_control:
+        found["action_control"] = controls.action_control
+    if controls.salt != defaults.controls.salt:
+        found["control_salt"] = controls.salt
+    if economics.uplift_min_qini != defaults.uplift_min_qini:
+        found["uplift_min_qini"] = economics.uplift_min_qini
+    return found
 
 
 def action_document(action: Action) -> dict[str, Any]:
@@ -72,6 +90,7 @@ def action_document(action: Action) -> dict[str, Any]:
         "propensity_prior": None
         if action.propensity_prior is None
         else list(action.propensity_prior),
+        "control_share": action.control_share,
     }
     if action.consent_ask is not None:
         ask = action.consent_ask

@@ -23,6 +23,7 @@ from cortesia.domain.catalog.economics import (
     DEFAULT_OPT_OUT_PRIOR,
     Economics,
 )
+from cortesia.domain.controls import ControlDesign
 from cortesia.domain.rules import Rule, RuleKind, constant_rule, parse_rule
 from cortesia.domain.vocabulary import Channel
 from cortesia.errors import BatchValidationError, ValidationError
@@ -39,6 +40,10 @@ _HEAD = frozenset(
         "accept_prior",
         "opt_out_prior",
         "baseline",
+        "global_holdout",
+        "action_control",
+        "control_salt",
+        "uplift_min_qini",
     }
 )
 _ACTION = frozenset(
@@ -61,6 +66,7 @@ _ACTION = frozenset(
         "reject_cool_off_days",
         "consent_ask",
         "propensity_prior",
+        "control_share",
     }
 )
 _TREATMENT = frozenset({"treatment", "cost", "window", "daily_limit"})
@@ -125,10 +131,18 @@ def _economics(value: object, problems: list[ValidationError]) -> tuple[str, Eco
     read.read("accept_prior", "accept_prior", f.prior, DEFAULT_ACCEPT_PRIOR)
     read.read("opt_out_prior", "opt_out_prior", f.prior, DEFAULT_OPT_OUT_PRIOR)
     read.read("baseline", "baseline", _baseline, {})
+    read.read("global_holdout", "global_holdout", f.probability, 0.0)
+    read.read("action_control", "action_control", f.probability, 0.0)
+    read.read("control_salt", "control_salt", f.text, "cortesia")
+    read.read("uplift_min_qini", "uplift_min_qini", f.number, 0.0)
     if len(problems) > before:
         return None
-    name = read.values.pop("name")
-    return name, Economics(**read.values)
+    values = read.values
+    name = values.pop("name")
+    values["controls"] = ControlDesign(
+        values.pop("global_holdout"), values.pop("action_control"), values.pop("control_salt")
+    )
+    return name, Economics(**values)
 
 
 def _amounts(value: object, path: str) -> dict[str, float]:
@@ -206,6 +220,7 @@ def _limits(read: f.Fields) -> None:
     read.read("cool_off_days", "cool_off_days", f.count, None)
     read.read("reject_cool_off_days", "reject_cool_off_days", f.count, None)
     read.read("propensity_prior", "propensity_prior", f.prior, None)
+    read.read("control_share", "control_share", f.probability, None)
 
 
 def _number_rule(where: str, floor: float | None = None) -> f.Reader[Rule]:
