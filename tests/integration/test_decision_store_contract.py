@@ -251,3 +251,21 @@ def test_erasure_deletes_the_persons_decisions_and_their_outcomes_only(store: St
     assert store.outcomes_of_decision("D1") == []
     assert [d.decision_id for d in store.decisions_of("C2")] == ["D3"]
     assert [e.key for e in store.outcomes_of_decision("D3")] == ["k3"]
+
+
+def test_decisions_between_come_in_time_order_within_the_half_open_period(store: Store) -> None:
+    for n, minutes in enumerate([30, 0, 10, 10, 20, 40]):
+        store.record_decision(_decision(f"D{n}", f"C{n % 2}", minutes))
+    found = store.decisions_between(T0 + timedelta(minutes=10), T0 + timedelta(minutes=40))
+    assert [r.decision_id for r in found] == ["D2", "D3", "D4", "D0"]
+    nothing = store.decisions_between(T0 + timedelta(days=1), T0 + timedelta(days=2))
+    assert list(nothing) == []
+
+
+def test_outcomes_between_are_those_of_decisions_made_in_the_period(store: Store) -> None:
+    store.record_decision(_decision("D1", minutes=0))
+    store.record_decision(_decision("D2", minutes=60))
+    store.record_outcome_event(_outcome("k1", "D1"))
+    store.record_outcome_event(_outcome("k2", "D2", occurred_at=T0 + timedelta(minutes=5)))
+    found = store.outcomes_between(T0, T0 + timedelta(minutes=30))
+    assert [e.key for e in found] == ["k1"]

@@ -23,7 +23,7 @@ from cortesia.domain.explain import explain
 from cortesia.domain.policy.company import CompanyPolicy
 from cortesia.domain.vocabulary import Channel, ConsentKind, ConsentStatus
 from cortesia.engine.decide import DecisionRequest
-from cortesia.engine.decision_ports import ResponseCount
+from cortesia.engine.decision_ports import DecisionRecord, ResponseCount
 from cortesia.engine.hub import Engine
 from cortesia.errors import NotFoundError
 
@@ -330,3 +330,20 @@ def test_erasing_a_customer_deletes_their_decisions_and_outcomes_only(
 def _holds(engine: Engine, customers: tuple[str, ...]) -> list[Any]:
     since = NOW - timedelta(days=1)
     return [c for customer in customers for c in engine.store.contacts_of(customer, since, NOW)]
+
+
+def test_a_scan_of_decisions_reads_every_page(
+    url: str, opened: list[Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cortesia.adapters.sql import decisions as sql_decisions
+
+    monkeypatch.setattr(sql_decisions, "_PAGE", 2)
+    store = _engine(url, opened).store
+    ids = [f"D{n}" for n in range(5)]
+    for n, decision_id in enumerate(ids):
+        # Two decisions share each instant: a page boundary falls inside a tie.
+        when = NOW + timedelta(seconds=n // 2)
+        store.record_decision(
+            DecisionRecord(decision_id, "C1", when, Channel.SMS, "outbound", True, 1, {})
+        )
+    assert [r.decision_id for r in store.decisions_between(NOW, NOW + timedelta(days=1))] == ids

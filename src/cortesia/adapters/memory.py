@@ -289,11 +289,17 @@ class MemoryStore:
     def decisions_of(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:
         return self._decisions.decisions_of(customer_id, limit)
 
+    def decisions_between(self, start: datetime, end: datetime) -> Iterator[DecisionRecord]:
+        return self._decisions.decisions_between(start, end)
+
     def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:
         return self._decisions.record_outcome_event(event)
 
     def outcomes_of_decision(self, decision_id: str) -> list[OutcomeEvent]:
         return self._decisions.outcomes_of_decision(decision_id)
+
+    def outcomes_between(self, start: datetime, end: datetime) -> list[OutcomeEvent]:
+        return self._decisions.outcomes_between(start, end)
 
     def add_responses(self, deltas: Sequence[tuple[str, Channel, str, ResponseCount]]) -> None:
         self._counters.add_responses(deltas)

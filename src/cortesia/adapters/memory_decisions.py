@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -165,6 +165,19 @@ class MemoryDecisions:
             mine = [self._decisions[i] for i in self._by_customer.get(customer_id, ())]
         mine.sort(key=lambda pair: (pair[0].decided_at, pair[0].decision_id), reverse=True)
         return [_with_body(*pair) for pair in mine[: max(limit, 0)]]
+
+    def decisions_between(self, start: datetime, end: datetime) -> Iterator[DecisionRecord]:
+        with self._lock:
+            found = [pair for pair in self._decisions.values() if start <= pair[0].decided_at < end]
+        found.sort(key=lambda pair: (pair[0].decided_at, pair[0].decision_id))
+        return (_with_body(*pair) for pair in found)
+
+    def outcomes_between(self, start: datetime, end: datetime) -> list[OutcomeEvent]:
+        with self._lock:
+            made = {
+                i for i, (record, _) in self._decisions.items() if start <= record.decided_at < end
+            }
+            return [e for e in self._outcomes.values() if e.decision_id in made]
 
     # -- outcomes -----------------------------------------------------------
     def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:

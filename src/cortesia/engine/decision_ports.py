@@ -8,7 +8,7 @@ SQL one, both passing the same contract tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -78,6 +78,11 @@ class DecisionStore(Protocol):
         """The customer's latest decisions, newest first."""
         ...
 
+    def decisions_between(self, start: datetime, end: datetime) -> Iterator[DecisionRecord]:
+        """Decisions made in ``[start, end)`` in order of ``decided_at`` (then id), read
+        in pages (a report's scan)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class OutcomeEvent:
@@ -103,6 +108,10 @@ class OutcomeStore(Protocol):
 
     def outcomes_of_decision(self, decision_id: str) -> list[OutcomeEvent]:
         """Outcomes of one decision by ``occurred_at`` (then key)."""
+        ...
+
+    def outcomes_between(self, start: datetime, end: datetime) -> list[OutcomeEvent]:
+        """Outcomes (count markers included) of the decisions made in ``[start, end)``."""
         ...
 
 

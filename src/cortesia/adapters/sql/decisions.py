@@ -8,7 +8,8 @@ formatted in, values travel bound). A stored id shows as no row inserted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -34,6 +35,7 @@ def _dump_body(body: dict[str, object]) -> str:
 
 
 _CHANNELS = {c.value: c for c in Channel}
+_PAGE = 5_000  # decisions read per page of a scan
 
 
 def decision_row(record: DecisionRecord) -> tuple[object, ...]:
@@ -131,6 +133,17 @@ class SqlDecisions:
         oselect = f"SELECT {ocols} FROM outcome_events"  # noqa: S608
         self._outcome_by_key = f'{oselect} WHERE "key" = {m}'
         self._outcomes_of = f'{oselect} WHERE "decision_id" = {m} ORDER BY "occurred_at", "key"'
+        self._page = (
+            f'{select} WHERE "decided_at" >= {m} AND "decided_at" < {m} '
+            f'AND ("decided_at" > {m} OR ("decided_at" = {m} AND "decision_id" > {m})) '
+            f'ORDER BY "decided_at", "decision_id" LIMIT {m}'
+        )
+        joined = ", ".join(f'o."{name}"' for name in OUTCOME_COLUMNS)
+        self._outcomes_made = (
+            f"SELECT {joined} FROM outcome_events o JOIN decisions d "  # noqa: S608
+            f'ON d."decision_id" = o."decision_id" '
+            f'WHERE d."decided_at" >= {m} AND d."decided_at" < {m}'
+        )
 
     # -- decisions ----------------------------------------------------------
     def record_decision(self, record: DecisionRecord) -> None:
@@ -168,6 +181,25 @@ class SqlDecisions:
             cursor.execute(self._of_customer, (customer_id, max(limit, 0)))
             rows = cursor.fetchall()
         return [decision_from_row(row) for row in rows]
+
+    def decisions_between(self, start: datetime, end: datetime) -> Iterator[DecisionRecord]:
+        low, high = to_micros(start), to_micros(end)
+        after_at, after_id = low - 1, ""
+        while True:  # keyset pages: no cursor held open between pages
+            with raw_cursor(self._engine, "read decisions") as cursor:
+                args = (low, high, after_at, after_at, after_id, _PAGE)
+                cursor.execute(self._page, args)
+                rows = cursor.fetchall()
+            yield from (decision_from_row(row) for row in rows)
+            if len(rows) < _PAGE:
+                return
+            after_at, after_id = rows[-1][2], rows[-1][0]
+
+    def outcomes_between(self, start: datetime, end: datetime) -> list[OutcomeEvent]:
+        with raw_cursor(self._engine, "read outcomes") as cursor:
+            cursor.execute(self._outcomes_made, (to_micros(start), to_micros(end)))
+            rows = cursor.fetchall()
+        return [outcome_from_row(row) for row in rows]
 
     # -- outcome events -----------------------------------------------------
     def record_outcome_event(self, event: OutcomeEvent) -> tuple[OutcomeEvent, bool]:
