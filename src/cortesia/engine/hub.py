@@ -27,6 +27,7 @@ from cortesia.engine.policy import (
 )
 from cortesia.engine.policy_facts import NoRegistries, RegistryLookup
 from cortesia.engine.ports import Clock, DncRegistries, ErasureReceipt, Store
+from cortesia.engine.reports import ReportService
 from cortesia.engine.scoring import ActionScorer, BetaPropensity
 from cortesia.engine.unsubscribe import UnsubscribeService
 
@@ -72,6 +73,7 @@ class Engine:
         self.outcomes = OutcomeService(
             store, clock, self.consent, learned=learned, catalog=self.catalog
         )
+        self.reports = ReportService(store, clock, self.catalog)
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""
