@@ -34,6 +34,7 @@ install: $(RUN_STAMP)
 
 run: $(RUN_STAMP)
 	$(BIN)/cortesia init --sample telco
+	$(BIN)/cortesia simulate --once
 	$(BIN)/cortesia serve --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it only when it is missing.

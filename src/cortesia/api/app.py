@@ -20,6 +20,7 @@ from cortesia.api.routes import (
     ledger,
     models,
     policy,
+    reports,
     unsubscribe,
 )
 from cortesia.api.web.pages import Pages
@@ -77,6 +78,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(catalog.router)
     app.include_router(models.router)
+    app.include_router(reports.router)
     return app
 
 

@@ -12,6 +12,7 @@ import typer
 from cortesia.bootstrap import build_engine
 from cortesia.config import Settings
 from cortesia.engine.hub import Engine
+from cortesia.engine.ports import Clock
 from cortesia.errors import ValidationError
 
 
@@ -34,9 +35,10 @@ class Workspace:
         return self._settings
 
     @contextmanager
-    def engine(self) -> Iterator[Engine]:
-        """An engine over the workspace, closed when the command ends."""
-        engine = build_engine(self.settings())
+    def engine(self, clock: Clock | None = None) -> Iterator[Engine]:
+        """An engine over the workspace, closed when the command ends; ``clock`` for a
+        simulation that moves time itself."""
+        engine = build_engine(self.settings(), clock=clock)
         try:
             yield engine
         finally:

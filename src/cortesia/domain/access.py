@@ -16,6 +16,7 @@ class Scope(StrEnum):
     CUSTOMERS_READ = "customers:read"
     CUSTOMERS_WRITE = "customers:write"
     DECIDE = "decide"
+    REPORTS_READ = "reports:read"
 
 
 @dataclass(frozen=True, slots=True)

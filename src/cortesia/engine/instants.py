@@ -42,3 +42,17 @@ def parse_wall_instant(value: object, field: str) -> datetime:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value).strip())
+
+
+def parse_day_or_instant(value: object, field: str) -> datetime:
+    """A report bound: a date (``2026-03-01``, midnight UTC) or an instant with offset.
+
+    >>> parse_day_or_instant("2026-03-01", "from").isoformat()
+    '2026-03-01T00:00:00+00:00'
+    """
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            return datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
+        except ValueError:
+            raise ValidationError(field, value, "not a date (YYYY-MM-DD) or an instant") from None
+    return parse_instant(value, field)

@@ -111,8 +111,12 @@ def simulate(
     seed: int = 7,
     context: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    clock_to: Callable[[datetime], None] | None = None,
 ) -> SimulationSummary:
-    """Decide for every customer each day from ``start`` and answer from ``truth``."""
+    """Decide for every customer each day from ``start`` and answer from ``truth``.
+
+    ``clock_to`` moves the engine's clock (a ``FrozenClock``) along with the simulated
+    days, so that answers are never recorded ahead of the clock."""
     if days < 1:
         raise ValidationError("days", days, "must be at least 1")
     draw = random.Random(seed)  # noqa: S311 - a simulation, not a secret
@@ -121,6 +125,8 @@ def simulate(
     total = days * len(customers)
     for day in range(days):
         at = start + timedelta(days=day)
+        if clock_to is not None:
+            clock_to(at + ANSWER_DELAY)
         for n, customer in enumerate(customers):
             request = DecisionRequest(customer, channel, context=dict(context or {}), at=at)
             decision = engine.decisions.decide(request)
