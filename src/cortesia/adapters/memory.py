@@ -34,6 +34,7 @@ from cortesia.engine.decision_ports import (
     VolumeClaim,
 )
 from cortesia.engine.ports import ErasureReceipt
+from cortesia.engine.value_ports import CustomerValue
 from cortesia.errors import NotFoundError
 
 
@@ -80,6 +81,7 @@ class MemoryStore:
         self._counters = MemoryCounters()
         self._learning = MemoryLearning()
         self._snapshots = MemorySnapshots()
+        self._values: dict[str, CustomerValue] = {}
 
     # -- ledger -------------------------------------------------------------
     def append(
@@ -197,6 +199,7 @@ class MemoryStore:
             forgotten = self._contacts.forget_customer(customer_id)
             decisions = self._decisions.forget_customer(customer_id)
             learned = self._learning.forget_customer(customer_id)
+            self._values.pop(customer_id, None)
             result = self._append_one(erasure, recorded_at)
             return ErasureReceipt(
                 customer_id,
@@ -329,6 +332,20 @@ class MemoryStore:
 
     def latest_model_snapshot(self, name: str) -> ModelSnapshot | None:
         return self._snapshots.latest_model_snapshot(name)
+
+    # -- customer values --------------------------------------------------------
+    def save_customer_values(self, values: Sequence[CustomerValue]) -> int:
+        with self._lock:
+            self._values.update({v.customer_id: v for v in values})
+        return len(values)
+
+    def customer_value(self, customer_id: str) -> CustomerValue | None:
+        with self._lock:
+            return self._values.get(customer_id)
+
+    def count_customer_values(self) -> int:
+        with self._lock:
+            return len(self._values)
 
     def close(self) -> None:
         """Nothing to release."""

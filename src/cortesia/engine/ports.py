@@ -30,6 +30,7 @@ from cortesia.engine.decision_ports import (
     ResponseCounts,
     VolumeCounters,
 )
+from cortesia.engine.value_ports import CustomerValues
 
 if TYPE_CHECKING:
     import numpy as np
@@ -127,8 +128,9 @@ class Eraser(Protocol):
         recorded_at: datetime,
     ) -> ErasureReceipt:
         """Delete the customer, their contact history, decisions, the outcome events of
-        those decisions and their learning events, blank personal fields of their events,
-        suppress the digests and append ``erasure`` to the ledger, all in one transaction."""
+        those decisions, their learning events and their lifetime value, blank personal
+        fields of their events, suppress the digests and append ``erasure`` to the ledger,
+        all in one transaction."""
         ...
 
 
@@ -221,6 +223,7 @@ class Store(
     VolumeCounters,
     LearningLog,
     ModelSnapshots,
+    CustomerValues,
     Protocol,
 ):
     """Everything the engine keeps, behind one object per workspace."""

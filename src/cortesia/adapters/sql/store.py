@@ -37,6 +37,7 @@ from cortesia.adapters.sql.tables import (
     secrets,
     suppression,
 )
+from cortesia.adapters.sql.values import SqlValues, forget_value_in
 from cortesia.domain.access import ApiKeyRecord
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent
@@ -55,6 +56,7 @@ from cortesia.engine.decision_ports import (
     VolumeClaim,
 )
 from cortesia.engine.ports import ErasureReceipt
+from cortesia.engine.value_ports import CustomerValue
 from cortesia.errors import NotFoundError, StoreError
 
 
@@ -122,6 +124,7 @@ class SqlStore:
         self._counters = SqlCounters(self._engine)
         self._learning = SqlLearning(self._engine)
         self._snapshots = SqlSnapshots(self._engine)
+        self._values = SqlValues(self._engine)
         self._secrets: dict[str, bytes] = {}
         if self._checkpointer is not None:
             self._checkpointer.start()
@@ -231,6 +234,7 @@ class SqlStore:
             ).rowcount
             decided = forget_customer_in(connection, customer_id)
             learned = forget_learning_in(connection, customer_id)
+            forget_value_in(connection, customer_id)
             result = self._ledger.append_in(connection, [erasure], recorded_at)[0]
         return ErasureReceipt(
             customer_id, blanked, len(unique), result.event.event_id, forgotten, decided, learned
@@ -380,3 +384,13 @@ class SqlStore:
             self._checkpointer.stop()
         self._engine.dispose()
         release_gate(self._engine)
+
+    # -- customer values ------------------------------------------------------
+    def save_customer_values(self, values: Sequence[CustomerValue]) -> int:
+        return self._values.save_customer_values(values)
+
+    def customer_value(self, customer_id: str) -> CustomerValue | None:
+        return self._values.customer_value(customer_id)
+
+    def count_customer_values(self) -> int:
+        return self._values.count_customer_values()

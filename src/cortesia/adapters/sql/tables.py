@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # The migration revision these tables match; a test pins it to Alembic's head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 # SQLite makes an INTEGER PRIMARY KEY the rowid itself: no second index on seq.
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -231,6 +231,18 @@ model_snapshots = sa.Table(
     sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("saved_at", sa.BigInteger, nullable=False),
     sa.Column("state", sa.LargeBinary, nullable=False),
+)
+
+customer_values = sa.Table(
+    "customer_values",
+    metadata,
+    # Personal (a value per person): erasure deletes the row.
+    sa.Column("customer_id", sa.Text, primary_key=True),
+    sa.Column("residual_value", sa.Float, nullable=False),
+    sa.Column("expected_periods", sa.Float, nullable=False),
+    sa.Column("period_days", sa.Float, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("fitted_at", sa.BigInteger, nullable=False),
 )
 
 # Column order of consent_events, as the codec builds and reads rows.
