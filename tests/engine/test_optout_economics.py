@@ -105,7 +105,7 @@ def test_bad_report_requests_name_the_field() -> None:
 
 
 def test_a_truth_with_an_unknown_rate_is_refused() -> None:
-    with pytest.raises(ValidationError, match="actions.blast.acept"):
+    with pytest.raises(ValidationError, match=r"actions\.blast\.acept"):
         parse_truth({"actions": {"blast": {"acept": 0.1}}})
-    with pytest.raises(ValidationError, match="default.opt_out"):
+    with pytest.raises(ValidationError, match=r"default\.opt_out"):
         parse_truth({"default": {"opt_out": 1.5}})
