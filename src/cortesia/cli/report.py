@@ -81,7 +81,7 @@ def optout(
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the rows as CSV.")] = False,
 ) -> None:
-    """Opt-out economics: incremental value against the value eroded by opt-outs.
+    """What contacts add, and what opt-outs erode.
 
     Per action, campaign, channel or segment: contacts, responses, incremental responses
     and value (against the control groups), opt-outs, the value they eroded, the net
@@ -125,8 +125,10 @@ def fatigue(
         Path | None, typer.Option("--out", metavar="FILE", help="Write the JSON here.")
     ] = None,
 ) -> None:
-    """The fatigue curve per segment, as JSON for plotting: opt-out rate against the
-    contacts of the previous 30 days and the days since the last contact."""
+    """Opt-out rate against contact pressure.
+
+    Per segment, as JSON for plotting: the opt-out rate against the contacts of the
+    previous 30 days and against the days since the last contact, with intervals."""
     with engine_of(ctx) as engine:
         found = engine.reports.fatigue(_period(engine, start, end, window, rule, confidence))
     _write_or_emit(found, out_file)
@@ -138,7 +140,9 @@ def optins(
     end: ToOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Opt-ins recovered after an opt-out, by touchpoint, and the value they bring back."""
+    """Opt-ins recovered, by touchpoint.
+
+    Opt-ins that follow an opt-out, per touchpoint, and the value they bring back."""
     with engine_of(ctx) as engine:
         found = engine.reports.optins(_period(engine, start, end, 7.0, "last", 0.95))
     if as_json:
@@ -163,4 +167,4 @@ def build() -> typer.Typer:
         "fatigue": fatigue,
         "optins": optins,
     }
-    return command_group("Reports: opt-out economics, fatigue, recovered opt-ins.", commands)
+    return command_group("Opt-out economics and fatigue.", commands)

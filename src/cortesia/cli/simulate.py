@@ -33,14 +33,17 @@ def run(
         str | None,
         typer.Option("--start", metavar="WHEN", help="First day (the truth's run.start)."),
     ] = None,
-    days: Annotated[int | None, typer.Option("--days", help="How many days (run.days).")] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", metavar="N", help="How many days (run.days).")
+    ] = None,
     customers: Annotated[
-        int | None, typer.Option("--customers", help="How many customers (run.customers).")
+        int | None,
+        typer.Option("--customers", metavar="N", help="How many customers (run.customers)."),
     ] = None,
     channel: Annotated[
         str | None, typer.Option("--channel", metavar="CHANNEL", help="Channel (run.channel).")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 7,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the draws.")] = 7,
     again: Annotated[
         bool, typer.Option("--again", help="Simulate even when the period has decisions.")
     ] = False,
@@ -50,9 +53,9 @@ def run(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Generate outcomes: every day, decide for each customer and answer from a truth.
+    """Generate outcomes from a known truth.
 
-    The truth says how customers really answer each action, with and without a contact
+    Every day, decide for each customer and answer from the truth. The truth says how customers really answer each action, with and without a contact
     (docs/reports.md). Time moves with the simulated days, so the period may lie in the
     future. A period that already holds decisions is not simulated twice unless --again.
     """

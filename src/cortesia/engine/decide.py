@@ -47,6 +47,7 @@ from cortesia.engine.policy_facts import zone, zones_of
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValue
 from cortesia.engine.selection import Room, select
+from cortesia.engine.value_ports import LIFETIME_DAYS, LIFETIME_VALUE
 from cortesia.errors import NotFoundError, ValidationError
 
 MAX_LIMIT = 20
@@ -143,6 +144,7 @@ class DecisionService:
             (*current.trace, *picked),
             Versions(current.catalog.version, self._policy_version(), self.scorer.version),
             customer.language,
+            _lifetime(current.env),
             withheld=tuple(withheld),
         )
         self._store.record_decision(
@@ -201,7 +203,9 @@ class DecisionService:
             (n for n in catalog.names_read() if n.startswith("consent.")),
         )
         local = at.astimezone(zones_of(loaded.customer)[0])
-        return _Round(request, at, local, local.date(), catalog, session, dict(env))
+        found: dict[str, object] = dict(env)
+        found.update(self.eroded.customer_env(loaded.customer.customer_id))
+        return _Round(request, at, local, local.date(), catalog, session, found)
 
     def _weigh(self, current: _Round, action: Action) -> Passed | None:
         request = current.request
@@ -262,6 +266,14 @@ def _stopped(
     action: Action, channel: Channel, stage: Stage, reason: str, scores: Scores | None = None
 ) -> CandidateTrace:
     return CandidateTrace(action.action_id, channel, stage, False, reason, scores)
+
+
+def _lifetime(env: Mapping[str, object]) -> dict[str, object]:
+    """The customer's lifetime value the decision's L was derived from, when known."""
+    if LIFETIME_VALUE not in env:
+        return {}
+    value = {"residual_value": env[LIFETIME_VALUE], "expected_days": env.get(LIFETIME_DAYS)}
+    return {"lifetime_value": value}
 
 
 def _catalog_horizon(catalog: Catalog) -> timedelta:

@@ -15,8 +15,10 @@ from cortesia.engine.customers import CustomerService
 from cortesia.engine.decide import DecisionService
 from cortesia.engine.dnc import DncService
 from cortesia.engine.erasure import erase_customer
+from cortesia.engine.eroded_value import LifetimeErodedValue
 from cortesia.engine.jurisdictions import PackLibrary
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
+from cortesia.engine.lifetime_value import ValueService
 from cortesia.engine.options import EngineOptions
 from cortesia.engine.outcomes import OutcomeService
 from cortesia.engine.policy import (
@@ -68,12 +70,14 @@ class Engine:
         refresh = self.options.shared_state_refresh_seconds
         self.catalog = CatalogService(store, clock, refresh_seconds=refresh)
         chosen, learned = _scorer(scorer, store, clock, self.options, refresh)
-        self.decisions = DecisionService(store, clock, self.catalog, self.policy, chosen)
+        eroded = LifetimeErodedValue(store, refresh)
+        self.decisions = DecisionService(store, clock, self.catalog, self.policy, chosen, eroded)
         # This process sees its own outcomes at once; other processes' within ``refresh``.
         self.outcomes = OutcomeService(
             store, clock, self.consent, learned=learned, catalog=self.catalog
         )
         self.reports = ReportService(store, clock, self.catalog)
+        self.values = ValueService(store, clock)
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

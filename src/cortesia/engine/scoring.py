@@ -170,6 +170,11 @@ def _beta_id(key: tuple[str, Channel, str]) -> str:
 class ErodedValue(Protocol):
     """L: the value lost if this customer opts out of this channel and purpose."""
 
+    def customer_env(self, customer_id: str) -> Mapping[str, object]:
+        """Variables of the customer this estimate reads (added to the decision's
+        variables, so rules may read them too); read once per decision."""
+        ...
+
     def eroded_value(
         self, env: Mapping[str, object], channel: Channel, purpose: str, economics: Economics
     ) -> float: ...
@@ -182,6 +187,9 @@ class SegmentErodedValue:
     estimate in ``economics.eroded_value``; a customer without one, or with a value not
     listed, gets ``economics.default_eroded_value``.
     """
+
+    def customer_env(self, customer_id: str) -> Mapping[str, object]:
+        return {}
 
     def eroded_value(
         self, env: Mapping[str, object], channel: Channel, purpose: str, economics: Economics

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+# The decision variables that carry a customer's lifetime value (rules may read them).
+LIFETIME_VALUE = "clv"  # residual value
+LIFETIME_DAYS = "clv_days"  # expected remaining days
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerValue:
