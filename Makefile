@@ -23,7 +23,7 @@ $(BIN)/python:
 
 # Reinstall only when pyproject.toml changes.
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e '.[learn]'
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
@@ -34,7 +34,9 @@ install: $(RUN_STAMP)
 
 run: $(RUN_STAMP)
 	$(BIN)/cortesia init --sample telco
+	$(BIN)/cortesia clv fit --sample telco
 	$(BIN)/cortesia simulate --once
+	$(BIN)/cortesia clv measure --at 2026-12-01T14:00:00Z
 	$(BIN)/cortesia serve --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it only when it is missing.

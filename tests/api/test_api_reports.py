@@ -57,3 +57,20 @@ def test_reports_need_the_reports_scope(client: TestClient, memory_engine: Engin
     headers = bearer(memory_engine.access.create(["decide"], "ops").secret)
     found = client.get("/v1/reports/optout", headers=headers)
     assert found.status_code == 403
+
+
+def test_a_customers_value_and_l_per_channel(client: TestClient, memory_engine: Engine) -> None:
+    from cortesia.engine.value_ports import CustomerValue
+
+    memory_engine.store.save_customer_values(
+        [CustomerValue("p1", 5000.0, 10.0, 30.0, "sbg@1", NOW)]
+    )
+    headers = bearer(memory_engine.access.create(["customers:read"], "crm").secret)
+    found = client.get("/v1/customers/p1/value", headers=headers)
+    assert found.status_code == 200, found.text
+    view = found.json()
+    assert view["residual_value"] == 5000.0 and view["expected_days"] == 300.0
+    assert set(view["eroded_value"]) >= {"sms", "email", "voice"}
+    missing = client.get("/v1/customers/nobody/value", headers=headers)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")

@@ -55,9 +55,10 @@ def run(
 ) -> None:
     """Generate outcomes from a known truth.
 
-    Every day, decide for each customer and answer from the truth. The truth says how customers really answer each action, with and without a contact
-    (docs/reports.md). Time moves with the simulated days, so the period may lie in the
-    future. A period that already holds decisions is not simulated twice unless --again.
+    Every day, decide for each customer and answer from the truth: how customers really
+    answer each action, with and without a contact (docs/reports.md). Time moves with
+    the simulated days, so the period may lie in the future. A period that already holds
+    decisions is not simulated twice unless --again.
     """
     document = _truth_document(truth_file)
     plan = document.pop("run", {})

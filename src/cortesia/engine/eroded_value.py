@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cortesia.batch.contact_dependence import contact_value_per_day
@@ -86,17 +86,30 @@ class LifetimeErodedValue:
 
 
 def measure_dependence(
-    store: Store, clock: Clock, reports: ReportService, days: int = 90, min_control: int = 30
+    store: Store,
+    clock: Clock,
+    reports: ReportService,
+    days: int = 90,
+    min_control: int = 30,
+    until: datetime | None = None,
 ) -> dict[str, Any]:
-    """Measure the value of contactability per segment and channel on the last ``days``
-    of decisions and save it for every process (snapshot ``clv-dependence``)."""
-    period = reports.period(clock.now() - timedelta(days=days), clock.now())
+    """Measure the value of contactability per segment and channel on the ``days`` of
+    decisions before ``until`` (now) and save it for every process (snapshot
+    ``clv-dependence``)."""
+    end = until or clock.now()
+    period = reports.period(end - timedelta(days=days), end)
     offers = reports.frames(period).offers
     per_day = contact_value_per_day(offers, days=days, min_control=min_control)
     table = {f"{segment}|{channel}": value for (segment, channel), value in per_day.items()}
     latest = store.latest_model_snapshot(DEPENDENCE)
     position = 1 if latest is None else latest.position + 1
-    found = {"days": days, "min_control": min_control, "per_day": table}
+    found = {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "days": days,
+        "min_control": min_control,
+        "per_day": table,
+    }
     store.save_model_snapshot(
         ModelSnapshot(DEPENDENCE, position, clock.now(), json.dumps(found).encode())
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from cortesia.domain.chain_check import Anchor
 from cortesia.domain.ledger import ChainHead
@@ -15,10 +17,10 @@ from cortesia.engine.customers import CustomerService
 from cortesia.engine.decide import DecisionService
 from cortesia.engine.dnc import DncService
 from cortesia.engine.erasure import erase_customer
-from cortesia.engine.eroded_value import LifetimeErodedValue
+from cortesia.engine.eroded_value import LifetimeErodedValue, measure_dependence
 from cortesia.engine.jurisdictions import PackLibrary
 from cortesia.engine.ledger_audit import VerificationReport, verify_ledger
-from cortesia.engine.lifetime_value import ValueService
+from cortesia.engine.lifetime_value import ValueParts, ValueService, customer_value_view
 from cortesia.engine.options import EngineOptions
 from cortesia.engine.outcomes import OutcomeService
 from cortesia.engine.policy import (
@@ -78,6 +80,17 @@ class Engine:
         )
         self.reports = ReportService(store, clock, self.catalog)
         self.values = ValueService(store, clock)
+        self._value_parts = ValueParts(store, self.values, eroded, self.catalog)
+
+    def customer_value(self, customer_id: str) -> dict[str, object]:
+        """The customer's lifetime value and the L of an opt-out on each channel."""
+        return customer_value_view(self._value_parts, customer_id)
+
+    def measure_contactability(
+        self, days: int = 90, min_control: int = 30, until: datetime | None = None
+    ) -> dict[str, Any]:
+        """Measure what being contactable is worth per segment and channel (for L)."""
+        return measure_dependence(self.store, self.clock, self.reports, days, min_control, until)
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

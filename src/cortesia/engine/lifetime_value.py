@@ -24,7 +24,10 @@ from typing import Any
 import numpy as np
 
 from cortesia.batch.clv_frames import read_subscribers, read_transactions, rfm_summary
+from cortesia.domain.vocabulary import MARKETING, Channel
+from cortesia.engine.catalog import CatalogService
 from cortesia.engine.decision_ports import ModelSnapshot
+from cortesia.engine.eroded_value import LifetimeErodedValue
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.value_ports import CustomerValue
 from cortesia.errors import NotFoundError, ValidationError
@@ -223,3 +226,37 @@ def value_view(value: CustomerValue) -> dict[str, object]:
         "model": value.model,
         "fitted_at": value.fitted_at.isoformat(),
     }
+
+
+def customer_value_view(engine_parts: ValueParts, customer_id: str) -> dict[str, object]:
+    """The customer's value and, per channel, the L of a marketing opt-out there."""
+    value = engine_parts.values.of_customer(customer_id)
+    found = value_view(value)
+    customer = engine_parts.store.get_customer(customer_id)
+    env: dict[str, object] = dict(customer.attributes) if customer is not None else {}
+    env.update(engine_parts.eroded.customer_env(customer_id))
+    try:
+        economics = engine_parts.catalog.current().economics
+    except NotFoundError:
+        return found
+    found["eroded_value"] = {
+        channel.value: engine_parts.eroded.eroded_value(env, channel, MARKETING, economics)
+        for channel in Channel
+        if channel is not Channel.ALL
+    }
+    found["eroded_source"] = {
+        channel.value: engine_parts.eroded.source(env, channel, economics.eroded_value_attribute)
+        for channel in Channel
+        if channel is not Channel.ALL
+    }
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ValueParts:
+    """What a customer's value view reads."""
+
+    store: Store
+    values: ValueService
+    eroded: LifetimeErodedValue
+    catalog: CatalogService

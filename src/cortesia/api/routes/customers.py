@@ -1,4 +1,4 @@
-"""Customers: upsert (single or batch), list, show, erase."""
+"""Customers: upsert (single or batch), list, show, lifetime value, erase."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def list_customers(
 def show_customer(customer_id: CustomerId, engine: EngineDep, _: CustomersRead) -> dict[str, Any]:
     customer = engine.customers.get(customer_id)
     return customer_view(customer, engine.customers.suppressed_points(customer))
+
+
+@router.get("/{customer_id}/value", summary="Lifetime value, and L of an opt-out per channel")
+def customer_value(customer_id: CustomerId, engine: EngineDep, _: CustomersRead) -> dict[str, Any]:
+    """The customer's expected residual value (from the latest ``cortesia clv fit``), the
+    time it is spread over, and per channel the value a marketing opt-out there would
+    erode (L) with where that estimate came from."""
+    return engine.customer_value(customer_id)
 
 
 @router.delete("/{customer_id}", summary="Erase a customer; their contact points stay suppressed")
