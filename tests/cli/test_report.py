@@ -97,3 +97,18 @@ def test_bad_report_options_name_the_field(simulated: tuple[Cli, dict[str, int]]
         result = cli("report", "optout", *args)
         assert result.exit_code != 0 and field in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_the_interaction_history_export_loads_in_pdstools(
+    simulated: tuple[Cli, dict[str, int]], tmp_path: Path
+) -> None:
+    from pdstools import IH
+
+    cli, summary = simulated
+    out = tmp_path / "ih.zip"
+    written = cli.json("report", "ih", *PERIOD, "--out", str(out))
+    assert written["rows"] >= summary["sent"]  # an impression per sent offer, then outcomes
+    history = IH.from_ds_export(str(out))
+    frame = history.data.collect()
+    assert frame.height == written["rows"]
+    assert set(frame["Channel"].unique().to_list()) == {"SMS"}

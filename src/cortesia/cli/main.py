@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from cortesia.bootstrap import init_workspace
 from cortesia.cli import (
     catalog,
+    clv,
     consent,
     contacts,
     customers,
@@ -26,6 +27,9 @@ from cortesia.cli import (
     ledger,
     models,
     policy,
+    report,
+    simulate,
+    uplift,
 )
 from cortesia.cli.context import Workspace, workspace
 from cortesia.cli.options import JsonOption
@@ -132,6 +136,10 @@ def build_app() -> typer.Typer:
     app.add_typer(policy.build(), name="policy")
     app.add_typer(contacts.build(), name="contacts")
     app.add_typer(dnc.build(), name="dnc")
+    app.add_typer(report.build(), name="report")
+    app.add_typer(clv.build(), name="clv")
+    app.command("simulate", cls=Command)(simulate.run)
+    app.add_typer(uplift.build(), name="uplift")
     return app
 
 

@@ -153,6 +153,37 @@ def optins(
     table("Recovered opt-ins", columns, [[_cell(r.get(c)) for c in columns] for r in rows])
 
 
+def ih(
+    ctx: typer.Context,
+    out_file: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="File to write: .zip (Pega's export), .parquet, .csv or .ndjson.",
+        ),
+    ],
+    start: FromOption = None,
+    end: ToOption = None,
+    controls: Annotated[
+        bool, typer.Option("--controls", help="Include held-back offers (as Holdout).")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Export the interaction history for pdstools.
+
+    Offers and their outcomes in the column names of Pega's interaction history, so
+    pdstools (IH.from_ds_export) loads them.
+    """
+    with engine_of(ctx) as engine:
+        period = _period(engine, start, end, 7.0, "last", 0.95)
+        rows = engine.reports.export_ih(period, out_file, controls)
+    if as_json:
+        emit_json({"file": str(out_file), "rows": rows, "period": period.as_dict()})
+        return
+    say(f"Wrote {rows:,} interaction-history rows to {out_file}")
+
+
 def _write_or_emit(document: dict[str, Any], file: Path | None) -> None:
     if file is None:
         emit_json(document)
@@ -166,5 +197,6 @@ def build() -> typer.Typer:
         "optout": optout,
         "fatigue": fatigue,
         "optins": optins,
+        "ih": ih,
     }
     return command_group("Opt-out economics and fatigue.", commands)

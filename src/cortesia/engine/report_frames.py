@@ -66,7 +66,9 @@ class ReportFrames:
 
     offers: pl.DataFrame
     consent: pl.DataFrame
-    answers: pl.DataFrame  # offers × their outcomes: offer columns + outcome, outcome_at
+    # One row per (offer, outcome), an offer without any once with nulls: the offer
+    # columns, outcome, outcome_at, direction, treatment, group (the IH export's input).
+    answers: pl.DataFrame
 
 
 def report_frames(
@@ -89,6 +91,9 @@ def report_frames(
         **OFFER_SCHEMA,
         "outcome": pl.String(),
         "outcome_at": OFFER_SCHEMA["decided_at"],
+        "direction": pl.String(),
+        "treatment": pl.String(),
+        "group": pl.String(),
     }
     return ReportFrames(
         offers,
@@ -134,7 +139,11 @@ def _offer_rows(
             told = outcomes.get((record.decision_id, str(item.get("action"))), [])
             row = _offer_row(record, item, control, segments, told, before)
             rows.append(row)
-            answers.extend((*row, e.outcome, e.occurred_at) for e in told)
+            said: list[tuple[str | None, datetime | None]] = [
+                (e.outcome, e.occurred_at) for e in told
+            ] or [(None, None)]
+            extra = (record.direction, item.get("treatment"), item.get("group"))
+            answers.extend((*row, outcome, when, *extra) for outcome, when in said)
     return rows, answers
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from cortesia.batch.fatigue_curve import fatigue_curve
+from cortesia.batch.ih_export import write_ih
 from cortesia.batch.optout_report import optout_report
 from cortesia.batch.recovered_optins import recovered_optins
 from cortesia.engine.catalog import CatalogService
@@ -136,6 +138,10 @@ class ReportService:
         found = self.frames(period)
         table = recovered_optins(found.consent, start=period.start, end=period.end)
         return {"period": period.as_dict(), "rows": _rows(table)}
+
+    def export_ih(self, period: ReportPeriod, path: Path, include_controls: bool) -> int:
+        """Write the period's offers and outcomes as Pega's interaction history."""
+        return write_ih(self.frames(period).answers, path, include_controls=include_controls)
 
     def _segment_attribute(self) -> str:
         try:
