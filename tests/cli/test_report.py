@@ -112,3 +112,14 @@ def test_the_interaction_history_export_loads_in_pdstools(
     frame = history.data.collect()
     assert frame.height == written["rows"]
     assert set(frame["Channel"].unique().to_list()) == {"SMS"}
+
+
+def test_uplift_training_on_the_workspace_says_what_it_skipped(
+    simulated: tuple[Cli, dict[str, int]],
+) -> None:
+    cli, _ = simulated
+    found = cli.json("uplift", "train", "--at", "2026-12-01T14:00:00Z")
+    assert found["period"]["to"] == "2026-12-01T14:00:00+00:00"
+    # 300 customers for a week leave no action with 100 offers held back.
+    assert found["trained"] == [] and found["skipped"]
+    assert all("held back" in s["reason"] or "positive" in s["reason"] for s in found["skipped"])

@@ -247,8 +247,45 @@ def evaluate(
     say(_scores_line(scores, str(data)))
 
 
+def train(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(metavar="DAYS", help="Days of decisions read.")] = 90,
+    until: Annotated[
+        str | None, typer.Option("--at", metavar="WHEN", help="End of the period (now).")
+    ] = None,
+    method: Annotated[str, typer.Option(metavar="METHOD", help="t, x, class or s.")] = "x",
+    min_arm: Annotated[
+        int, typer.Option(metavar="N", help="Fewest offers sent, and held back, per action.")
+    ] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """Train uplift models on the workspace's controls.
+
+    For every action with enough offers sent and held back in the period: one model of
+    the response and one of the opt-out, each scored on a held-out share. Decisions use
+    a model whose Qini passes the catalog's uplift_min_qini.
+    """
+    from cortesia.cli.context import engine_of
+    from cortesia.engine.instants import parse_day_or_instant
+    from cortesia.engine.uplift_training import UpliftTraining
+
+    end = parse_day_or_instant(until, "at") if until else None
+    plan = UpliftTraining(days=days, method=method, min_arm=min_arm, until=end)
+    with engine_of(ctx) as engine:
+        found = engine.train_uplift(plan)
+    if as_json:
+        emit_json(found)
+        return
+    for model in found["trained"]:
+        scores = model["holdout"] or {}
+        say(f"{model['model']}: {model['rows']:,} offers, held-out Qini {scores.get('qini_auc')}")
+    for skipped in found["skipped"]:
+        say(f"skipped {skipped['action']} ({skipped['target']}): {skipped['reason']}")
+
+
 def build() -> typer.Typer:
     commands: dict[str, Callable[..., Any]] = {
+        "train": train,
         "fit": fit,
         "predict": predict,
         "evaluate": evaluate,

@@ -8,7 +8,7 @@ threshold stops at arbitration.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cortesia.domain.catalog import Action, ChannelTreatment, Economics
 from cortesia.domain.decisions import CandidateTrace, Scores, Stage
@@ -16,6 +16,7 @@ from cortesia.domain.policy.context import Question
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.scoring import ActionScorer, ErodedValue
 from cortesia.engine.selection import Weighed
+from cortesia.engine.uplift_book import UpliftBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,12 @@ class Passed:
 
 @dataclass(frozen=True, slots=True)
 class Pricing:
-    """What the arbitration needs besides the candidates."""
+    """What the arbitration needs besides the candidates.
+
+    ``uplift``: trained uplift models; where one passes the catalog's Qini bar, its
+    uplift replaces ``propensity − baseline`` (response) or ``p_optout`` (opt-out), and
+    ``used`` records it for the decision.
+    """
 
     channel: Channel
     direction: str
@@ -37,6 +43,8 @@ class Pricing:
     economics: Economics
     scorer: ActionScorer
     eroded: ErodedValue
+    uplift: UpliftBook | None = None
+    used: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def arbitrate(
@@ -58,11 +66,17 @@ def arbitrate(
     odds = pricing.scorer.score_many(asked, env, economics)
     weighed: list[Weighed] = []
     for (item, value, levers), said in zip(valued, odds, strict=True):
+        baseline = economics.baseline.get(item.action.category, 0.0)
+        p_optout = said.opt_out
+        if pricing.uplift is not None:
+            baseline, p_optout = _uplifted(
+                pricing, item.action.action_id, said.accept, baseline, p_optout
+            )
         scores = Scores(
             propensity=said.accept,
-            baseline=economics.baseline.get(item.action.category, 0.0),
+            baseline=baseline,
             value=value,
-            p_optout=said.opt_out,
+            p_optout=p_optout,
             eroded_value=pricing.eroded.eroded_value(
                 env, pricing.channel, item.action.purpose, economics
             ),
@@ -78,6 +92,25 @@ def arbitrate(
         else:
             weighed.append(Weighed(item.action, item.treatment, scores, item.question))
     return weighed, trace
+
+
+def _uplifted(
+    pricing: Pricing, action_id: str, propensity: float, baseline: float, p_optout: float
+) -> tuple[float, float]:
+    """The baseline and P(opt-out) with the action's uplift models where they qualify:
+    the response uplift sets the baseline to ``propensity − uplift`` (so the lift is the
+    uplift); the opt-out uplift (never below 0) is the opt-outs a contact causes."""
+    book, env, bar = pricing.uplift, pricing.env, pricing.economics.uplift_min_qini
+    assert book is not None
+    response = book.lift(action_id, "response", env, bar)
+    if response is not None:
+        baseline = propensity - response.uplift
+        pricing.used.setdefault(action_id, {})["response"] = response.as_dict()
+    opt_out = book.lift(action_id, "opt_out", env, bar)
+    if opt_out is not None:
+        p_optout = max(0.0, opt_out.uplift)
+        pricing.used.setdefault(action_id, {})["opt_out"] = opt_out.as_dict()
+    return baseline, p_optout
 
 
 def _stop(

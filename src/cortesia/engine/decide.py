@@ -47,6 +47,7 @@ from cortesia.engine.policy_facts import zone, zones_of
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValue
 from cortesia.engine.selection import Room, select
+from cortesia.engine.uplift_book import UpliftBook
 from cortesia.engine.value_ports import LIFETIME_DAYS, LIFETIME_VALUE
 from cortesia.errors import NotFoundError, ValidationError
 
@@ -100,6 +101,7 @@ class DecisionService:
         policy: PolicyService,
         scorer: ActionScorer,
         eroded: ErodedValue | None = None,
+        uplift: UpliftBook | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -107,6 +109,7 @@ class DecisionService:
         self._policy = policy
         self.scorer = scorer
         self.eroded = eroded or SegmentErodedValue()
+        self.uplift = uplift
 
     def decide(self, request: DecisionRequest) -> Decision:
         """Run every stage for the customer and record the decision."""
@@ -120,6 +123,7 @@ class DecisionService:
             current.catalog.economics,
             self.scorer,
             self.eroded,
+            None if self.uplift is None or self.uplift.empty else self.uplift,
         )
         weighed, stops = arbitrate(passed, pricing)
         current.trace.extend(stops)
@@ -144,7 +148,7 @@ class DecisionService:
             (*current.trace, *picked),
             Versions(current.catalog.version, self._policy_version(), self.scorer.version),
             customer.language,
-            _lifetime(current.env),
+            {**_lifetime(current.env), **({"uplift": pricing.used} if pricing.used else {})},
             withheld=tuple(withheld),
         )
         self._store.record_decision(

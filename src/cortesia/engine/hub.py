@@ -34,6 +34,8 @@ from cortesia.engine.ports import Clock, DncRegistries, ErasureReceipt, Store
 from cortesia.engine.reports import ReportService
 from cortesia.engine.scoring import ActionScorer, BetaPropensity
 from cortesia.engine.unsubscribe import UnsubscribeService
+from cortesia.engine.uplift_book import UpliftBook
+from cortesia.engine.uplift_training import UpliftTraining, train_uplift
 
 
 class Engine:
@@ -73,7 +75,10 @@ class Engine:
         self.catalog = CatalogService(store, clock, refresh_seconds=refresh)
         chosen, learned = _scorer(scorer, store, clock, self.options, refresh)
         eroded = LifetimeErodedValue(store, refresh)
-        self.decisions = DecisionService(store, clock, self.catalog, self.policy, chosen, eroded)
+        self.uplift = UpliftBook(store, refresh)
+        self.decisions = DecisionService(
+            store, clock, self.catalog, self.policy, chosen, eroded, self.uplift
+        )
         # This process sees its own outcomes at once; other processes' within ``refresh``.
         self.outcomes = OutcomeService(
             store, clock, self.consent, learned=learned, catalog=self.catalog
@@ -91,6 +96,10 @@ class Engine:
     ) -> dict[str, Any]:
         """Measure what being contactable is worth per segment and channel (for L)."""
         return measure_dependence(self.store, self.clock, self.reports, days, min_control, until)
+
+    def train_uplift(self, plan: UpliftTraining) -> dict[str, Any]:
+        """Train uplift models per action on the control groups of the period."""
+        return train_uplift(self.store, self.clock, self.reports, plan)
 
     def erase(self, customer_id: str, actor: str | None = None) -> ErasureReceipt:
         """Erase a customer on request; their contact points stay suppressed."""

@@ -34,8 +34,8 @@ FORMAT = 1
 _HEADER_MAX = 1 << 20  # a header line longer than this is not ours
 
 
-def save_model(model: UpliftModel, path: Path) -> None:
-    """Write ``model`` to ``path`` (replaced whole: written aside, then renamed)."""
+def model_bytes(model: UpliftModel) -> bytes:
+    """The file's content for ``model`` (also what a store keeps)."""
     payload = pickle.dumps((model.encoder, model.learner), protocol=pickle.HIGHEST_PROTOCOL)
     header = {
         "format": FORMAT,
@@ -45,8 +45,13 @@ def save_model(model: UpliftModel, path: Path) -> None:
         "metadata": model.metadata.as_dict(),
     }
     text = json.dumps(header, ensure_ascii=False, allow_nan=True).encode("utf-8")
+    return b"%s %d\n%s\n%s" % (MAGIC, FORMAT, text, payload)
+
+
+def save_model(model: UpliftModel, path: Path) -> None:
+    """Write ``model`` to ``path`` (replaced whole: written aside, then renamed)."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(b"%s %d\n%s\n%s" % (MAGIC, FORMAT, text, payload))
+    partial.write_bytes(model_bytes(model))
     partial.replace(path)
 
 
@@ -92,14 +97,19 @@ def read_metadata(path: Path) -> UpliftMetadata:
 
 def load_model(path: Path) -> UpliftModel:
     """The model written to ``path`` by ``save_model``; anything else is refused."""
-    header, payload = _split(path, path.read_bytes())
+    return model_from_bytes(path.read_bytes(), path)
+
+
+def model_from_bytes(content: bytes, source: Path) -> UpliftModel:
+    """The model in ``content`` (named ``source`` in errors), checked before unpickling."""
+    header, payload = _split(source, content)
     if header.get("sklearn") != sklearn.__version__:
         raise _refuse(
-            path,
+            source,
             f"written with scikit-learn {header.get('sklearn')}, this is "
             f"{sklearn.__version__}; refit the model",
         )
-    metadata = _metadata(path, header)
-    # The payload's SHA-256 matched its header above: this is the file that was written.
+    metadata = _metadata(source, header)
+    # The payload's SHA-256 matched its header above: these are the bytes that were written.
     encoder, learner = pickle.loads(payload)  # noqa: S301
     return UpliftModel(encoder, learner, metadata)
