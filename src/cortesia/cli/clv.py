@@ -73,7 +73,7 @@ def fit(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Fit a lifetime-value model and value every customer.
+    """Value every customer (lifetime value).
 
     Keeps each customer's residual value, and measures on the control groups of the last
     90 days what being contactable is worth per segment and channel: together they give
@@ -132,7 +132,11 @@ def show(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The lifetime-value model, or one customer's value and L."""
+    """A value and its L, or the model.
+
+    With CUSTOMER: their residual value and, per channel, the L of an opt-out there.
+    Without: the latest fit, its parameters and the spread of values.
+    """
     with engine_of(ctx) as engine:
         found: dict[str, Any] = (
             engine.customer_value(customer) if customer else engine.values.summary()

@@ -259,7 +259,7 @@ def train(
     ] = 100,
     as_json: JsonOption = False,
 ) -> None:
-    """Train uplift models on the workspace's controls.
+    """Train uplift on the workspace's controls.
 
     For every action with enough offers sent and held back in the period: one model of
     the response and one of the opt-out, each scored on a held-out share. Decisions use
