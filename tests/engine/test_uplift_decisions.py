@@ -19,16 +19,29 @@ from cortesia.engine.uplift_training import UpliftTraining
 START = NOW - timedelta(days=9)
 
 
-def _engine(**economics: object) -> Engine:
+def _document(**economics: object) -> dict[str, object]:
+    """A contact must be worth more than 1 (the threshold): about 50 × uplift here."""
+    return catalog_doc(
+        action("pack", value=50),
+        action_control=0.3,
+        control_salt="uplift",
+        threshold=1.0,
+        **economics,
+    )
+
+
+def _engine() -> Engine:
     engine = policy_engine(NOW, DailyRegistries())
-    pack = action("pack", value=50)
-    document = catalog_doc(pack, action_control=0.3, control_salt="uplift", **economics)
-    engine.catalog.load_document(document, source="test")
+    engine.catalog.load_document(_document(), source="test")
     return engine
 
 
 @pytest.fixture(scope="module")
 def answered() -> Engine:
+    return answered_engine()
+
+
+def answered_engine() -> Engine:
     """400 customers, eight days: the pack moves premium customers (40 % against 5 %
     without a contact) and leaves mass customers where they were (5 % either way)."""
     engine = _engine()
@@ -72,8 +85,8 @@ def test_the_decision_uses_the_uplift_and_records_it(answered: Engine) -> None:
     assert 0.2 < used["uplift"] < 0.5 and used["model"].startswith("uplift:pack:response@")
     scores = (rich.actions or tuple(w.action for w in rich.withheld))[0].scores
     assert scores.propensity - scores.baseline == pytest.approx(used["uplift"])
-    # A mass customer buys as often without the message: nothing is worth the contact,
-    # though the propensity alone (about 5 % over a 0 % baseline) would have sent it.
+    # A mass customer buys as often without the message: the contact is not worth its
+    # threshold, though the propensity alone (over a 0 % baseline) would have sent it.
     poor = answered.decisions.decide(DecisionRequest("c2", Channel.SMS, at=at))
     assert poor.silent and poor.trace[-1].stage.value == "arbitration"
     assert abs(poor.as_dict()["uplift"]["pack"]["response"]["uplift"]) < 0.05  # type: ignore[index]
@@ -81,12 +94,13 @@ def test_the_decision_uses_the_uplift_and_records_it(answered: Engine) -> None:
 
 def test_a_model_below_the_bar_is_not_used(answered: Engine) -> None:
     answered.train_uplift(UpliftTraining(days=10, until=NOW))
-    document = catalog_doc(action("pack", value=50), action_control=0.3,
-                           control_salt="uplift", uplift_min_qini=0.9)  # fmt: skip
-    answered.catalog.load_document(document, source="test")
-    answered.uplift._read_at = float("-inf")  # type: ignore[attr-defined]
-    decision = _offered(answered, "c1", NOW - timedelta(hours=1))
-    assert "uplift" not in decision.as_dict()
+    answered.catalog.load_document(_document(uplift_min_qini=0.9), source="test")
+    try:
+        answered.uplift._read_at = float("-inf")  # type: ignore[attr-defined]
+        decision = _offered(answered, "c3", NOW - timedelta(hours=1))
+        assert "uplift" not in decision.as_dict()
+    finally:  # the module's engine is shared: give the other tests their catalog back
+        answered.catalog.load_document(_document(), source="test")
 
 
 def _offered(engine: Engine, customer: str, at: datetime) -> Decision:

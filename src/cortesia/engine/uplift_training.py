@@ -61,10 +61,14 @@ def train_uplift(
     end = plan.until or clock.now()
     period = reports.period(end - timedelta(days=plan.days), end)
     frames = reports.frames(period)
-    offers = offers_with_optouts(frames.offers, frames.consent, window_days=period.window_days)
+    offers = offers_with_optouts(
+        frames.offers, frames.consent, window_days=period.window_days
+    ).sort("decided_at", "customer_id", "action_id")  # not by decision id: those are random
     trained: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
-    for (action_id,), rows in offers.partition_by("action_id", as_dict=True).items():
+    for (action_id,), rows in offers.partition_by(
+        "action_id", as_dict=True, maintain_order=True
+    ).items():
         columns = _features(store, rows["customer_id"].to_list())
         treatment = rows["control"].is_null().to_numpy().astype(np.int64)
         outcomes = {
