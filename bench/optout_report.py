@@ -42,6 +42,11 @@ def best(run: Callable[[], object], times: int = 3) -> float:
     return min(found)
 
 
+def _instants(micros: np.ndarray) -> pl.Series:  # type: ignore[type-arg]
+    start = int(T0.timestamp() * 1_000_000)
+    return pl.Series(micros + start).cast(pl.Datetime("us", "UTC"))
+
+
 def frames(n: int, customers: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     rng = np.random.default_rng(1)
     micros = rng.uniform(0, 30 * 86_400e6, n).astype("int64")
@@ -49,7 +54,7 @@ def frames(n: int, customers: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         {
             "decision_id": [f"d{i}" for i in range(n)],
             "customer_id": [f"c{c}" for c in rng.integers(0, customers, n)],
-            "decided_at": pl.Series(micros).cast(pl.Datetime("us", "UTC")) + pl.lit(T0),
+            "decided_at": _instants(micros),
             "action_id": [f"a{k}" for k in rng.integers(0, 40, n)],
             "campaign": [f"k{k}" for k in rng.integers(0, 10, n)],
             "channel": rng.choice(["sms", "email", "push"], n),
@@ -70,10 +75,7 @@ def frames(n: int, customers: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             "customer_id": [f"c{c}" for c in rng.integers(0, customers, k)],
             "channel": rng.choice(["sms", "email", "all"], k),
             "purpose": "marketing",
-            "occurred_at": pl.Series(rng.uniform(0, 35 * 86_400e6, k).astype("int64")).cast(
-                pl.Datetime("us", "UTC")
-            )
-            + pl.lit(T0),
+            "occurred_at": _instants(rng.uniform(0, 35 * 86_400e6, k).astype("int64")),
             "kind": rng.choice(["withdrawn", "granted"], k, p=[0.8, 0.2]),
             "source": rng.choice(["app", "invoice", "pos", "unsubscribe"], k),
             "value": 100.0,

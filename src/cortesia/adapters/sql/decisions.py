@@ -16,7 +16,7 @@ import orjson
 import sqlalchemy as sa
 
 from cortesia.adapters.memory_decisions import outcome_conflict, same_outcome
-from cortesia.adapters.sql.codec import from_micros, load_json, to_micros
+from cortesia.adapters.sql.codec import from_micros, to_micros
 from cortesia.adapters.sql.connection import is_postgres, raw_cursor
 from cortesia.adapters.sql.tables import (
     DECISION_COLUMNS,
@@ -63,7 +63,7 @@ def decision_from_row(row: Sequence[Any]) -> DecisionRecord:
             direction=row[4],
             silent=bool(row[5]),
             catalog_version=int(row[6]),
-            body=load_json(row[7]),
+            body=orjson.loads(row[7]),  # written by orjson; a third of json's time
         )
     except (TypeError, ValueError, KeyError) as error:
         raise StoreError(f"decision {row[0]!r} cannot be read ({error})") from None
