@@ -83,6 +83,7 @@ def test_the_decision_uses_the_uplift_and_records_it(answered: Engine) -> None:
     rich = _offered(answered, "c1", at)  # premium: the pack moves them
     used = rich.as_dict()["uplift"]["pack"]["response"]  # type: ignore[index]
     assert 0.2 < used["uplift"] < 0.5 and used["model"].startswith("uplift:pack:response@")
+    assert used["quadrant"] == "persuadable"
     scores = (rich.actions or tuple(w.action for w in rich.withheld))[0].scores
     assert scores.propensity - scores.baseline == pytest.approx(used["uplift"])
     # A mass customer buys as often without the message: the contact is not worth its

@@ -20,14 +20,21 @@ from cortesia.engine.uplift_training import INDEX, snapshot_name
 
 
 class Lift(NamedTuple):
-    """One model's answer: the uplift, the model's held-out Qini, and which model."""
+    """One model's answer: the uplift, the customer's quadrant (persuadable, sure thing,
+    lost cause, sleeping dog), the model's held-out Qini, and which model."""
 
     uplift: float
+    quadrant: str
     qini: float
     model: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"uplift": self.uplift, "qini": self.qini, "model": self.model}
+        return {
+            "uplift": self.uplift,
+            "quadrant": self.quadrant,
+            "qini": self.qini,
+            "model": self.model,
+        }
 
 
 class UpliftBook:
@@ -52,8 +59,12 @@ class UpliftBook:
         holdout = model.metadata.holdout
         if holdout is None or not holdout.qini_auc > bar:
             return None
-        uplift = float(model.predict_rows([env])[0])
-        return Lift(uplift, float(holdout.qini_auc), f"{name}@{position}")
+        # P(respond | contact) and P(respond | no contact), both within [0, 1]: the uplift
+        # is their difference, the quadrant follows from the pair.
+        treated, control = model.outcomes_rows([env])
+        quadrant = str(model.quadrants(treated, control)[0])
+        uplift = float(treated[0] - control[0])
+        return Lift(uplift, quadrant, float(holdout.qini_auc), f"{name}@{position}")
 
     @property
     def empty(self) -> bool:
