@@ -42,7 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cortesia.batch.optout_attribution import check_columns, utc_instants
+from cortesia.batch.optout_attribution import OFFER_COLUMNS, check_columns, utc_instants
 from cortesia.errors import ValidationError
 
 IH_FORMATS = ("parquet", "csv", "ndjson", "zip")
@@ -91,22 +91,9 @@ IH_COLUMNS = (
     "ErodedValue",
     "Cost",
 )
-_REQUIRED = (
-    "decision_id",
-    "customer_id",
-    "decided_at",
-    "action_id",
-    "campaign",
-    "channel",
-    "purpose",
-    "segment",
-    "control",
-    "value",
-    "eroded_value",
-    "cost",
-    "outcome",
-    "outcome_at",
-)
+# The offer columns up to ``cost`` (response and fatigue columns are not exported), then
+# what came of the offer.
+_REQUIRED = (*OFFER_COLUMNS[: OFFER_COLUMNS.index("cost") + 1], "outcome", "outcome_at")
 _PEGA_TIME = "%Y%m%dT%H%M%S%.3f GMT"
 
 

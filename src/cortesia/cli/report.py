@@ -14,7 +14,6 @@ from cortesia.cli.context import engine_of
 from cortesia.cli.options import JsonOption, command_group
 from cortesia.cli.output import emit_json, out, say, table
 from cortesia.engine.hub import Engine
-from cortesia.engine.instants import parse_day_or_instant
 from cortesia.engine.reports import GROUPINGS, RULES, ReportPeriod
 
 _BOUND = "a date (YYYY-MM-DD, midnight UTC) or an instant with offset"
@@ -59,13 +58,8 @@ _SHOWN = (
 def _period(
     engine: Engine, start: str | None, end: str | None, window: float, rule: str, level: float
 ) -> ReportPeriod:
-    return engine.reports.period(
-        parse_day_or_instant(start, "from") if start else None,
-        parse_day_or_instant(end, "to") if end else None,
-        window_days=window,
-        rule=rule,
-        confidence=level,
-    )
+    reports = engine.reports
+    return reports.period_from_text(start, end, window_days=window, rule=rule, confidence=level)
 
 
 def optout(

@@ -21,6 +21,7 @@ from cortesia.batch.ih_export import write_ih
 from cortesia.batch.optout_report import optout_report
 from cortesia.batch.recovered_optins import recovered_optins
 from cortesia.engine.catalog import CatalogService
+from cortesia.engine.instants import parse_day_or_instant
 from cortesia.engine.ports import Clock, Store
 from cortesia.engine.report_frames import ReportFrames, report_frames
 from cortesia.errors import NotFoundError, ValidationError
@@ -85,6 +86,25 @@ class ReportService:
         """A period ending now (or at ``end``) and lasting 30 days unless ``start`` says."""
         until = end or self._clock.now()
         return ReportPeriod(start or until - DEFAULT_PERIOD, until, window_days, rule, confidence)
+
+    def period_from_text(
+        self,
+        start: str | None,
+        end: str | None,
+        *,
+        window_days: float = 7.0,
+        rule: str = "last",
+        confidence: float = 0.95,
+    ) -> ReportPeriod:
+        """``period`` from the bounds as callers write them: a date (midnight UTC) or an
+        ISO 8601 instant with offset; a bad one is a ValidationError naming from or to."""
+        return self.period(
+            parse_day_or_instant(start, "from") if start else None,
+            parse_day_or_instant(end, "to") if end else None,
+            window_days=window_days,
+            rule=rule,
+            confidence=confidence,
+        )
 
     def frames(self, period: ReportPeriod) -> ReportFrames:
         return report_frames(

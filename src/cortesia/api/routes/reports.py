@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from cortesia.api.deps import EngineDep, ReportsRead
 from cortesia.engine.hub import Engine
-from cortesia.engine.instants import parse_day_or_instant
 from cortesia.engine.reports import GROUPINGS, RULES, ReportPeriod
 
 router = APIRouter(tags=["reports"])
@@ -28,13 +27,8 @@ Confidence = Annotated[float, Query(ge=0.5, lt=1, description="Level of the inte
 def _period(
     engine: Engine, start: str | None, end: str | None, window: float, rule: str, level: float
 ) -> ReportPeriod:
-    return engine.reports.period(
-        parse_day_or_instant(start, "from") if start else None,
-        parse_day_or_instant(end, "to") if end else None,
-        window_days=window,
-        rule=rule,
-        confidence=level,
-    )
+    reports = engine.reports
+    return reports.period_from_text(start, end, window_days=window, rule=rule, confidence=level)
 
 
 @router.get("/v1/reports/optout", summary="Opt-out economics: what contacts add and erode")
