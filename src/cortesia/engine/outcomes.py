@@ -31,16 +31,20 @@ from datetime import datetime
 
 from cortesia.domain.consent import NewConsentEvent
 from cortesia.domain.contacts import Contact, ContactStatus, Outcome, new_contact_id
-from cortesia.domain.decisions import DECISION_OUTCOMES, NEGATIVE, OPT_OUTS, POSITIVE
+from cortesia.domain.decisions import NEGATIVE, OPT_OUTS, POSITIVE
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
-from cortesia.engine.adaptive_scoring import GROUP, PROPENSITY
 from cortesia.engine.catalog import CatalogService
 from cortesia.engine.consent import ConsentService
 from cortesia.engine.decision_ports import (
     DecisionRecord,
-    LearningEvent,
     OutcomeEvent,
     ResponseCount,
+)
+from cortesia.engine.outcome_records import (
+    held_contact,
+    lesson,
+    offered_action,
+    parse_decision_outcome,
 )
 from cortesia.engine.policy_facts import zone
 from cortesia.engine.ports import Clock, Store
@@ -108,7 +112,7 @@ class OutcomeService:
         record = self._store.find_decision(decision_id)
         if record is None:
             raise NotFoundError("decision", decision_id)
-        offered = _offered(record, action_id)
+        offered = offered_action(record, action_id)
         if "control" in offered and said in (Outcome.DELIVERED, Outcome.FAILED):
             reason = f"action {action_id} was held back as a control by decision {decision_id}: "
             raise ValidationError("outcome", said.value, reason + "it was not sent")
@@ -178,7 +182,7 @@ class OutcomeService:
                 return None
             # The decision is kept but its hold is not (holds commit without waiting for
             # the disk): the channel says the contact was made, so it counts again.
-            found = _held(contact_id, record, offered, at)
+            found = held_contact(contact_id, record, offered, at)
             self._store.record_contacts([found])
         if said is Outcome.FAILED:
             if found.status is ContactStatus.RESERVED:
@@ -239,7 +243,7 @@ class OutcomeService:
                 self._learned()
         features = record.body.get("features")
         if "trial" in got and isinstance(features, Mapping):
-            self._store.append_learning([_lesson(record, event, offered, features, said)])
+            self._store.append_learning([lesson(record, event, offered, features, said)])
 
     def _give_back(
         self, record: DecisionRecord, offered: Mapping[str, object], event: OutcomeEvent
@@ -267,66 +271,3 @@ class OutcomeService:
     def _claim(self, event: OutcomeEvent, what: str) -> bool:
         marker = replace(event, key=f"{event.decision_id}:{event.action_id}:{what}", outcome=what)
         return self._store.record_outcome_event(marker)[1]
-
-
-def _lesson(
-    record: DecisionRecord,
-    event: OutcomeEvent,
-    offered: Mapping[str, object],
-    features: Mapping[str, object],
-    said: Outcome,
-) -> LearningEvent:
-    """What the learners learn from an offer's first answer (a later one changes nothing)."""
-    propensity = offered.get("propensity")
-    kept = {**features, PROPENSITY: propensity if isinstance(propensity, float) else 0.0}
-    if isinstance(offered.get("group"), str):
-        kept[GROUP] = offered["group"]
-    return LearningEvent(
-        record.decision_id,
-        record.customer_id,
-        event.action_id,
-        event.channel,
-        record.direction,
-        str(offered["purpose"]),
-        event.occurred_at,
-        accepted=said in POSITIVE,
-        opted_out=said in OPT_OUTS,
-        features=kept,
-    )
-
-
-def _held(
-    contact_id: str, record: DecisionRecord, offered: Mapping[str, object], at: datetime
-) -> Contact:
-    group, category = offered.get("group"), offered.get("category")
-    return Contact(
-        contact_id,
-        record.customer_id,
-        Channel(str(offered["channel"])),
-        str(offered["purpose"]),
-        record.decided_at,
-        action_id=str(offered["action"]),
-        action_group=str(group) if group else None,
-        category=str(category) if category else None,
-        direction=record.direction,
-        confirmed_at=at,
-    )
-
-
-def parse_decision_outcome(value: Outcome | str) -> Outcome:
-    """An outcome a decision's action may get, or a ValidationError naming the choices."""
-    allowed = {o.value: o for o in DECISION_OUTCOMES}
-    found = allowed.get(value.value if isinstance(value, Outcome) else str(value).strip())
-    if found is None:
-        raise ValidationError("outcome", value, "must be one of " + ", ".join(allowed))
-    return found
-
-
-def _offered(record: DecisionRecord, action_id: str) -> Mapping[str, object]:
-    """The action as the decision offered it, or held it back (then it has ``control``)."""
-    for part in ("actions", "withheld"):
-        actions = record.body.get(part)
-        for offered in actions if isinstance(actions, list) else []:
-            if isinstance(offered, Mapping) and offered.get("action") == action_id:
-                return offered
-    raise ValidationError("action", action_id, f"was not offered by decision {record.decision_id}")
