@@ -18,34 +18,12 @@ from cortesia.domain.catalog.actions import (
     ConsentAsk,
 )
 from cortesia.domain.catalog.compiled import Catalog
-from cortesia.domain.catalog.economics import (
-    DEFAULT_ACCEPT_PRIOR,
-    DEFAULT_OPT_OUT_PRIOR,
-    Economics,
-)
-from cortesia.domain.controls import ControlDesign
+from cortesia.domain.catalog.parse_economics import parse_economics
 from cortesia.domain.rules import Rule, RuleKind, constant_rule, parse_rule
 from cortesia.domain.vocabulary import Channel
 from cortesia.errors import BatchValidationError, ValidationError
 
 _TOP = frozenset({"catalog", "actions"})
-_HEAD = frozenset(
-    {
-        "name",
-        "time_zone",
-        "threshold",
-        "eroded_value_attribute",
-        "eroded_value",
-        "default_eroded_value",
-        "accept_prior",
-        "opt_out_prior",
-        "baseline",
-        "global_holdout",
-        "action_control",
-        "control_salt",
-        "uplift_min_qini",
-    }
-)
 _ACTION = frozenset(
     {
         "id",
@@ -94,7 +72,7 @@ def parse_catalog(document: Mapping[str, object], *, version: int = 0, digest: s
     """
     top = f.table(document, "catalog document")
     problems = f.unknown_keys(top, _TOP, "")
-    head = _economics(top.get("catalog", {}), problems)
+    head = parse_economics(top.get("catalog", {}), problems)
     actions = _actions(top.get("actions", []), problems)
     if problems:
         raise problems[0] if len(problems) == 1 else CatalogRejected(problems)
@@ -111,51 +89,6 @@ def parse_action(document: object, path: str = "action") -> Action:
     if problems or action is None:
         raise problems[0] if len(problems) == 1 else CatalogRejected(problems)
     return action
-
-
-def _economics(value: object, problems: list[ValidationError]) -> tuple[str, Economics] | None:
-    try:
-        head = f.table(value, "catalog")
-    except ValidationError as error:
-        problems.append(error)
-        return None
-    before = len(problems)
-    problems += f.unknown_keys(head, _HEAD, "catalog")
-    read = f.Fields(head, "catalog", problems)
-    read.read("name", "name", f.text, "catalog")
-    read.read("time_zone", "time_zone", f.time_zone, "UTC")
-    read.read("threshold", "threshold", f.number, 0.0)
-    read.read("eroded_value_attribute", "eroded_value_attribute", f.text, "segment")
-    read.read("eroded_value", "eroded_value", _amounts, {})
-    read.read("default_eroded_value", "default_eroded_value", f.at_least_zero, 100.0)
-    read.read("accept_prior", "accept_prior", f.prior, DEFAULT_ACCEPT_PRIOR)
-    read.read("opt_out_prior", "opt_out_prior", f.prior, DEFAULT_OPT_OUT_PRIOR)
-    read.read("baseline", "baseline", _baseline, {})
-    read.read("global_holdout", "global_holdout", f.probability, 0.0)
-    read.read("action_control", "action_control", f.probability, 0.0)
-    read.read("control_salt", "control_salt", f.text, "cortesia")
-    read.read("uplift_min_qini", "uplift_min_qini", f.number, 0.0)
-    if len(problems) > before:
-        return None
-    values = read.values
-    name = values.pop("name")
-    values["controls"] = ControlDesign(
-        values.pop("global_holdout"), values.pop("action_control"), values.pop("control_salt")
-    )
-    return name, Economics(**values)
-
-
-def _amounts(value: object, path: str) -> dict[str, float]:
-    found = f.table(value, path)
-    return {key: f.at_least_zero(amount, f"{path}.{key}") for key, amount in found.items()}
-
-
-def _baseline(value: object, path: str) -> dict[Category, float]:
-    found = f.table(value, path)
-    return {
-        _CATEGORY(key, f"{path}.{key}"): f.probability(share, f"{path}.{key}")
-        for key, share in found.items()
-    }
 
 
 def _actions(value: object, problems: list[ValidationError]) -> list[Action]:
