@@ -71,9 +71,11 @@ def test_the_response_model_is_trained_and_opt_outs_too_rare_are_skipped(
 ) -> None:
     found = answered.train_uplift(UpliftTraining(days=10, until=NOW))
     trained = {(t["action"], t["target"]): t for t in found["trained"]}
-    assert set(trained) == {("pack", "response")}
+    # The action's own model, and its group's pooled one (here the same offers).
+    assert set(trained) == {("pack", "response"), ("group=sales/pack", "response")}
     assert trained[("pack", "response")]["holdout"]["qini_auc"] > 0.05
-    assert [(s["action"], s["target"]) for s in found["skipped"]] == [("pack", "opt_out")]
+    skipped = [(s["action"], s["target"]) for s in found["skipped"]]
+    assert skipped == [("pack", "opt_out"), ("group=sales/pack", "opt_out")]
 
 
 def test_the_decision_uses_the_uplift_and_records_it(answered: Engine) -> None:
@@ -101,6 +103,25 @@ def test_a_model_below_the_bar_is_not_used(answered: Engine) -> None:
         decision = _offered(answered, "c3", NOW - timedelta(hours=1))
         assert "uplift" not in decision.as_dict()
     finally:  # the module's engine is shared: give the other tests their catalog back
+        answered.catalog.load_document(_document(), source="test")
+
+
+def test_a_new_action_of_the_group_starts_from_the_groups_model(answered: Engine) -> None:
+    answered.train_uplift(UpliftTraining(days=10, until=NOW))
+    newer = catalog_doc(
+        action("pack_plus", value=50, group="sales/pack"),
+        action_control=0.3,
+        control_salt="uplift",
+        threshold=1.0,
+    )
+    answered.catalog.load_document(newer, source="test")
+    try:
+        answered.uplift._read_at = float("-inf")  # type: ignore[attr-defined]
+        decision = _offered(answered, "c5", NOW - timedelta(hours=1))
+        used = decision.as_dict()["uplift"]["pack_plus"]["response"]  # type: ignore[index]
+        assert used["model"].startswith("uplift:group=sales/pack:response@")
+        assert used["uplift"] > 0.2  # a premium customer, as the group's evidence says
+    finally:
         answered.catalog.load_document(_document(), source="test")
 
 

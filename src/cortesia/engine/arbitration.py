@@ -69,9 +69,7 @@ def arbitrate(
         baseline = economics.baseline.get(item.action.category, 0.0)
         p_optout = said.opt_out
         if pricing.uplift is not None:
-            baseline, p_optout = _uplifted(
-                pricing, item.action.action_id, said.accept, baseline, p_optout
-            )
+            baseline, p_optout = _uplifted(pricing, item.action, said.accept, baseline, p_optout)
         scores = Scores(
             propensity=said.accept,
             baseline=baseline,
@@ -95,18 +93,20 @@ def arbitrate(
 
 
 def _uplifted(
-    pricing: Pricing, action_id: str, propensity: float, baseline: float, p_optout: float
+    pricing: Pricing, action: Action, propensity: float, baseline: float, p_optout: float
 ) -> tuple[float, float]:
-    """The baseline and P(opt-out) with the action's uplift models where they qualify:
-    the response uplift sets the baseline to ``propensity − uplift`` (so the lift is the
-    uplift); the opt-out uplift (never below 0) is the opt-outs a contact causes."""
+    """The baseline and P(opt-out) with the action's (or its group's) uplift models where
+    they qualify: the response uplift sets the baseline to ``propensity − uplift`` (so the
+    lift is the uplift); the opt-out uplift (never below 0) is the opt-outs a contact
+    causes."""
     book, env, bar = pricing.uplift, pricing.env, pricing.economics.uplift_min_qini
     assert book is not None
-    response = book.lift(action_id, "response", env, bar)
+    action_id, group = action.action_id, action.group
+    response = book.lift(action_id, "response", env, bar, group)
     if response is not None:
         baseline = propensity - response.uplift
         pricing.used.setdefault(action_id, {})["response"] = response.as_dict()
-    opt_out = book.lift(action_id, "opt_out", env, bar)
+    opt_out = book.lift(action_id, "opt_out", env, bar, group)
     if opt_out is not None:
         p_optout = max(0.0, opt_out.uplift)
         pricing.used.setdefault(action_id, {})["opt_out"] = opt_out.as_dict()

@@ -48,6 +48,7 @@ OFFER_SCHEMA: dict[str, pl.DataType] = {
     "responded": pl.Boolean(),
     "contacts_30d": pl.Int64(),
     "days_since_last": pl.Float64(),
+    "group": pl.String(),  # the action's group (issue/group) in the catalog
 }
 CONSENT_SCHEMA: dict[str, pl.DataType] = {
     "customer_id": pl.String(),
@@ -67,7 +68,7 @@ class ReportFrames:
     offers: pl.DataFrame
     consent: pl.DataFrame
     # One row per (offer, outcome), an offer without any once with nulls: the offer
-    # columns, outcome, outcome_at, direction, treatment, group (the IH export's input).
+    # columns, outcome, outcome_at, direction, treatment (the IH export's input).
     answers: pl.DataFrame
 
 
@@ -93,7 +94,6 @@ def report_frames(
         "outcome_at": OFFER_SCHEMA["decided_at"],
         "direction": pl.String(),
         "treatment": pl.String(),
-        "group": pl.String(),
     }
     return ReportFrames(
         offers,
@@ -142,7 +142,7 @@ def _offer_rows(
             said: list[tuple[str | None, datetime | None]] = [
                 (e.outcome, e.occurred_at) for e in told
             ] or [(None, None)]
-            extra = (record.direction, item.get("treatment"), item.get("group"))
+            extra = (record.direction, item.get("treatment"))
             answers.extend((*row, outcome, when, *extra) for outcome, when in said)
     return rows, answers
 
@@ -186,6 +186,7 @@ def _offer_row(
         any(e.outcome in _POSITIVE for e in told),
         len(earlier),
         None if last is None else (at - last).total_seconds() / 86_400,
+        str(item["group"]) if item.get("group") else None,
     )
 
 

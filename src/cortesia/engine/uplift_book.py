@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cortesia.engine.ports import Store
-from cortesia.engine.uplift_training import INDEX, snapshot_name
+from cortesia.engine.uplift_training import ACTION_FEATURE, INDEX, group_key, snapshot_name
 
 
 class Lift(NamedTuple):
@@ -48,10 +48,33 @@ class UpliftBook:
         self._models: dict[str, tuple[int, Any]] = {}  # name -> (position, UpliftModel)
 
     def lift(
-        self, action_id: str, target: str, env: Mapping[str, object], bar: float
+        self,
+        action_id: str,
+        target: str,
+        env: Mapping[str, object],
+        bar: float,
+        group: str | None = None,
     ) -> Lift | None:
+        """The action's own model, else its group's pooled model (given the action as a
+        feature), when it passes ``bar``; None otherwise."""
         self._maybe_refresh()
-        name = snapshot_name(action_id, target)
+        found = self._qualified(snapshot_name(action_id, target), bar)
+        features: Mapping[str, object] = env
+        if found is None and group is not None:
+            found = self._qualified(snapshot_name(group_key(group), target), bar)
+            features = {**env, ACTION_FEATURE: action_id}
+        if found is None:
+            return None
+        name, model = found
+        # P(respond | contact) and P(respond | no contact), both within [0, 1]: the uplift
+        # is their difference, the quadrant follows from the pair.
+        treated, control = model.outcomes_rows([features])
+        quadrant = str(model.quadrants(treated, control)[0])
+        uplift = float(treated[0] - control[0])
+        qini = float(model.metadata.holdout.qini_auc)
+        return Lift(uplift, quadrant, qini, f"{name}@{self._index[name]}")
+
+    def _qualified(self, name: str, bar: float) -> tuple[str, Any] | None:
         position = self._index.get(name)
         if position is None:
             return None
@@ -59,12 +82,7 @@ class UpliftBook:
         holdout = model.metadata.holdout
         if holdout is None or not holdout.qini_auc > bar:
             return None
-        # P(respond | contact) and P(respond | no contact), both within [0, 1]: the uplift
-        # is their difference, the quadrant follows from the pair.
-        treated, control = model.outcomes_rows([env])
-        quadrant = str(model.quadrants(treated, control)[0])
-        uplift = float(treated[0] - control[0])
-        return Lift(uplift, quadrant, float(holdout.qini_auc), f"{name}@{position}")
+        return name, model
 
     @property
     def empty(self) -> bool:

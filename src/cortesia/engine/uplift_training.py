@@ -25,6 +25,7 @@ from cortesia.engine.reports import ReportService
 from cortesia.errors import ValidationError
 
 INDEX = "uplift-index"
+ACTION_FEATURE = "action_id"  # the action, a feature of its group's pooled model
 TARGETS = ("response", "opt_out")
 
 
@@ -54,50 +55,74 @@ class UpliftTraining:
 def train_uplift(
     store: Store, clock: Clock, reports: ReportService, plan: UpliftTraining
 ) -> dict[str, Any]:
-    """Train every action that has the data; return what was trained and skipped."""
-    from cortesia.models.uplift.files import model_bytes  # scikit-learn: the learn extra
-    from cortesia.models.uplift.model import fit_uplift_model
-
+    """Train every action, and every action group, that has the data; return what was
+    trained and what was skipped and why."""
     end = plan.until or clock.now()
     period = reports.period(end - timedelta(days=plan.days), end)
     frames = reports.frames(period)
     offers = offers_with_optouts(
         frames.offers, frames.consent, window_days=period.window_days
     ).sort("decided_at", "customer_id", "action_id")  # not by decision id: those are random
-    trained: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
+    found: dict[str, list[dict[str, Any]]] = {"trained": [], "skipped": []}
     for (action_id,), rows in offers.partition_by(
         "action_id", as_dict=True, maintain_order=True
     ).items():
-        columns = _features(store, rows["customer_id"].to_list())
-        treatment = rows["control"].is_null().to_numpy().astype(np.int64)
-        outcomes = {
-            "response": rows["responded"].to_numpy().astype(np.int64),
-            "opt_out": (rows["opt_outs"] > 0).to_numpy().astype(np.int64),
-        }
-        for target, outcome in outcomes.items():
-            why = _too_little(treatment, outcome, plan)
-            if why is not None:
-                skipped.append({"action": action_id, "target": target, "reason": why})
-                continue
-            model = fit_uplift_model(
-                columns, treatment, outcome, target=target, method=plan.method, seed=plan.seed
-            )
-            name = snapshot_name(str(action_id), target)
-            _save(store, clock, name, model_bytes(model))
-            holdout = model.metadata.holdout
-            trained.append(
-                {
-                    "action": action_id,
-                    "target": target,
-                    "model": name,
-                    "rows": int(treatment.size),
-                    "holdout": None if holdout is None else holdout.as_dict(),
-                }
-            )
-    index = {t["model"]: _position(store, t["model"]) for t in trained}
+        _train(store, clock, rows, str(action_id), plan, found)
+    # A group's model pools its actions (the action is one of its features): what an
+    # action without enough data of its own falls back on.
+    for (group,), rows in (
+        offers.drop_nulls("group").partition_by("group", as_dict=True, maintain_order=True).items()
+    ):
+        _train(store, clock, rows, group_key(str(group)), plan, found)
+    index = {t["model"]: _position(store, t["model"]) for t in found["trained"]}
     _save(store, clock, INDEX, json.dumps(index).encode())
-    return {"period": period.as_dict(), "trained": trained, "skipped": skipped}
+    return {"period": period.as_dict(), **found}
+
+
+def group_key(group: str) -> str:
+    """The key of an action group's pooled models (``uplift:group=<group>:<target>``)."""
+    return f"group={group}"
+
+
+def _train(
+    store: Store,
+    clock: Clock,
+    rows: pl.DataFrame,
+    key: str,
+    plan: UpliftTraining,
+    found: dict[str, list[dict[str, Any]]],
+) -> None:
+    from cortesia.models.uplift.files import model_bytes  # scikit-learn: the learn extra
+    from cortesia.models.uplift.model import fit_uplift_model
+
+    columns = _features(store, rows["customer_id"].to_list())
+    if key.startswith("group="):
+        columns[ACTION_FEATURE] = rows["action_id"].to_numpy()
+    treatment = rows["control"].is_null().to_numpy().astype(np.int64)
+    outcomes = {
+        "response": rows["responded"].to_numpy().astype(np.int64),
+        "opt_out": (rows["opt_outs"] > 0).to_numpy().astype(np.int64),
+    }
+    for target, outcome in outcomes.items():
+        why = _too_little(treatment, outcome, plan)
+        if why is not None:
+            found["skipped"].append({"action": key, "target": target, "reason": why})
+            continue
+        model = fit_uplift_model(
+            columns, treatment, outcome, target=target, method=plan.method, seed=plan.seed
+        )
+        name = snapshot_name(key, target)
+        _save(store, clock, name, model_bytes(model))
+        holdout = model.metadata.holdout
+        found["trained"].append(
+            {
+                "action": key,
+                "target": target,
+                "model": name,
+                "rows": int(treatment.size),
+                "holdout": None if holdout is None else holdout.as_dict(),
+            }
+        )
 
 
 def _too_little(
