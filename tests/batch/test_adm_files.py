@@ -22,7 +22,13 @@ from cortesia.batch.adm_files import (
 )
 from cortesia.errors import ValidationError
 from cortesia.models.adm import AdaptiveNaiveBayes
-from cortesia.models.adm_export import MODEL_COLUMNS, PREDICTOR_COLUMNS, ModelIdentity
+from cortesia.models.adm_export import (
+    MODEL_COLUMNS,
+    PREDICTOR_COLUMNS,
+    ModelEvidence,
+    ModelIdentity,
+)
+from cortesia.models.evidence import BinnedEvidence
 
 WHEN = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 GOLD = ModelIdentity("Sales", "Cards", "GoldCard", "Web", "Inbound", "Web_Click")
@@ -123,3 +129,43 @@ def test_pdstools_sees_growth_across_snapshots_written_over_time(tmp_path: Path)
     assert snapshots["ResponseCount"].to_list() == [500.0, 1000.0]
     channels = datamart.aggregates.summary_by_channel().collect()
     assert channels["Responses"].to_list() == [500.0]  # the responses between the snapshots
+
+
+def _logistic_evidence(seed: int) -> ModelEvidence:
+    """A model that does not bin (as the adaptive scorer's), with its binned evidence."""
+    rng = np.random.default_rng(seed)
+    evidence = BinnedEvidence(min_predictor_auc=0.0)
+    for _ in range(1500):
+        age = int(rng.integers(18, 90))
+        plan = ["basic", "gold", "platinum"][int(rng.integers(3))]
+        rate = 0.05 if age < 40 else 0.3
+        evidence.learn(
+            {"Customer.Age": age, "Customer.Plan": plan}, bool(rng.random() < rate), rate
+        )
+    predictors, bins = evidence.predictors(), evidence.score_bins()
+    return ModelEvidence(
+        "BayesianLogistic", evidence.positives, evidence.n_seen, 0.64, predictors, bins
+    )
+
+
+def test_pdstools_loads_models_kept_as_binned_evidence(tmp_path: Path) -> None:
+    models = [(GOLD, _logistic_evidence(1)), (SILVER, _logistic_evidence(2))]
+    write_datamart(models, tmp_path, WHEN, file_format="zip")
+    datamart = ADMDatamart.from_ds_export(base_path=str(tmp_path))
+
+    loaded = datamart.model_data.collect().sort("Name")
+    assert loaded["ModelTechnique"].cast(pl.String).to_list() == ["BayesianLogistic"] * 2
+    for (_, evidence), row in zip(models, loaded.iter_rows(named=True), strict=True):
+        assert (row["Positives"], row["ResponseCount"]) == (evidence.positives, 1500)
+        assert row["Performance"] == pytest.approx(0.64)
+    bins = datamart.predictor_data.collect()
+    plan = bins.filter(
+        (pl.col("ModelID") == GOLD.model_id) & (pl.col("PredictorName") == "Customer.Plan")
+    )
+    symbols = plan.sort("BinIndex")["BinSymbol"].cast(pl.String).to_list()
+    assert symbols == ["Remaining symbols", "basic", "gold", "platinum", "MISSING"]
+    assert plan["BinResponseCount"].sum() == 1500
+    assert set(plan["EntryType"].cast(pl.String)) == {"Active"}
+    classifier = bins.filter(pl.col("EntryType") == "Classifier")
+    assert classifier["BinResponseCount"].sum() == 3000
+    assert datamart.aggregates.last().collect().height == 2

@@ -1,4 +1,5 @@
-"""``cortesia models``: the Beta models the default scoring keeps, from the command line."""
+"""``cortesia models``: the Beta models the default scoring keeps, from the command line
+(the adaptive models' ADM export: test_models_adm.py)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ def test_models_export_writes_every_model_in_one_file(cli: Cli, tmp_path: Path) 
     written = json.loads(target.read_text(encoding="utf-8"))
     assert written["models"][0]["id"] == "beta:pack_5gb|sms|outbound"
     assert written["models"][0]["evidence"] == 1
+
+
+def test_the_adm_export_needs_adaptive_scoring_and_a_target(cli: Cli, tmp_path: Path) -> None:
+    _workspace(cli, tmp_path)
+    refused = cli("models", "export", "--adm", str(tmp_path / "adm"))
+    assert refused.exit_code != 0 and "CORTESIA_SCORING=adaptive" in refused.output
+    assert not (tmp_path / "adm").exists()
+    nowhere = cli("models", "export")
+    assert nowhere.exit_code != 0 and "--adm" in nowhere.output
+    unknown = cli("models", "export", "--adm", str(tmp_path / "adm"), "--format", "xlsx")
+    assert unknown.exit_code != 0 and "parquet" in unknown.output

@@ -1,9 +1,11 @@
 """ADM-style models written as Pega ADM datamart files that pdstools loads.
 
-``cortesia.models.adm_export`` builds the two datamart tables as rows; this module types
-them as Polars frames and writes them under the file names of Pega's dataset exports,
-so that ``pdstools.ADMDatamart.from_ds_export(base_path=directory)`` finds the latest
-pair on its own:
+``cortesia.models.adm_export`` builds the two datamart tables as rows, from ADM-style
+models or from any model's ``ModelEvidence`` (the adaptive scorer's Bayesian logistic
+models: ``AdaptiveScorer.datamart_models``); this module types them as Polars frames
+and writes them under the file names of Pega's dataset exports, so that
+``pdstools.ADMDatamart.from_ds_export(base_path=directory)`` finds the latest pair on its
+own:
 
 - ``Data-Decision-ADM-ModelSnapshot_pyModelSnapshots_<time>_GMT.<ext>``
 - ``Data-Decision-ADM-PredictorBinningSnapshot_pyADMPredictorSnapshots_<time>_GMT.<ext>``
@@ -28,6 +30,7 @@ from cortesia.models.adm import AdaptiveNaiveBayes
 from cortesia.models.adm_export import (
     MODEL_COLUMNS,
     PREDICTOR_COLUMNS,
+    ModelEvidence,
     ModelIdentity,
     Row,
     model_snapshot,
@@ -41,7 +44,8 @@ PREDICTOR_FILE = "Data-Decision-ADM-PredictorBinningSnapshot_pyADMPredictorSnaps
 
 _POLARS_TYPES: dict[type, pl.DataType] = {str: pl.String(), float: pl.Float64(), int: pl.Int64()}
 
-Models = Iterable[tuple[ModelIdentity, AdaptiveNaiveBayes]]
+#: Each model (an ``AdaptiveNaiveBayes`` or any model's ``ModelEvidence``) with its identity.
+Models = Iterable[tuple[ModelIdentity, AdaptiveNaiveBayes | ModelEvidence]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +121,8 @@ def write_datamart(
     Parameters
     ----------
     models
-        Each model with its identity (issue, group, name, channel, direction,
-        configuration).
+        Each model (``AdaptiveNaiveBayes`` or ``ModelEvidence``) with its identity (issue,
+        group, name, channel, direction, configuration).
     directory
         Where the two files go; created when absent.
     when

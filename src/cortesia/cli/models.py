@@ -9,10 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
+from cortesia.batch.adm_files import FORMATS, write_datamart
 from cortesia.cli.context import engine_of
-from cortesia.cli.options import JsonOption, command_group
+from cortesia.cli.options import JsonOption, command_group, one_of
 from cortesia.cli.output import emit_json, say, table
-from cortesia.engine.model_views import model_view, models_view
+from cortesia.engine.model_views import datamart_models, model_view, models_view
+from cortesia.errors import ValidationError
 
 ModelArg = Annotated[str, typer.Argument(metavar="MODEL", help="Model id, from models list.")]
 
@@ -49,25 +51,68 @@ def show(ctx: typer.Context, model_id: ModelArg, as_json: JsonOption = False) ->
 def export(
     ctx: typer.Context,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE", help="Where to write the JSON document.")
-    ],
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Where to write the JSON document."),
+    ] = None,
+    adm: Annotated[
+        Path | None,
+        typer.Option(
+            "--adm", metavar="DIR", help="Write Pega ADM datamart files here, for pdstools."
+        ),
+    ] = None,
+    file_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help=f"Datamart file format: {one_of(FORMATS)} (zip: Pega's dataset export).",
+        ),
+    ] = "parquet",
     as_json: JsonOption = False,
 ) -> None:
-    """Every model in detail, as one JSON file.
+    """Every model in detail: JSON or ADM datamart.
 
-    Each model's evidence, quality and predictors, for a notebook or an audit.
+    --out writes each model's evidence, quality and predictors, for a notebook or an
+    audit. --adm writes the adaptive propensity models as the model and predictor binning
+    snapshots of Pega's ADM datamart (docs/adm-export.md), which pdstools loads.
     """
+    if out is None and adm is None:
+        raise ValidationError("--out", None, "give --out FILE, --adm DIR, or both")
+    if file_format not in FORMATS:
+        raise ValidationError("--format", file_format, f"must be one of {one_of(FORMATS)}")
+    summary: dict[str, object] = {}
     with engine_of(ctx) as engine:
         scorer = engine.decisions.scorer
+        if adm is not None:
+            exported = datamart_models(scorer)
+            when = engine.clock.now()
+            written = write_datamart(exported, adm, when, file_format=file_format)
+            summary["adm"] = {
+                "models": str(written.models),
+                "predictors": str(written.predictors),
+                "exported": len(exported),
+            }
         listed = models_view(scorer)
-        detail = [model_view(scorer, str(m["id"])) for m in listed["models"]]
-    document = {"version": listed["version"], "models": detail}
-    out.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
-    summary = {"file": str(out), "version": listed["version"], "models": len(detail)}
+        if out is not None:
+            detail = [model_view(scorer, str(m["id"])) for m in listed["models"]]
+            document = {"version": listed["version"], "models": detail}
+            out.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
+            summary["file"] = str(out)
+    summary.update(version=listed["version"], models=len(listed["models"]))
     if as_json:
         emit_json(summary)
         return
-    say(f"Wrote {len(detail)} model(s) ({listed['version']}) to {out}")
+    _say_exported(summary)
+
+
+def _say_exported(summary: dict[str, object]) -> None:
+    if "file" in summary:
+        say(f"Wrote {summary['models']} model(s) ({summary['version']}) to {summary['file']}")
+    files = summary.get("adm")
+    if isinstance(files, dict):
+        say(f"Wrote {files['exported']} model(s) ({summary['version']}) as Pega's ADM datamart:")
+        say(f"  {files['models']}")
+        say(f"  {files['predictors']}")
 
 
 def build() -> typer.Typer:

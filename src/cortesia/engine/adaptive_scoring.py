@@ -15,6 +15,9 @@ order and applies what it has not seen, at most every ``refresh_seconds``, so ev
 learns from every outcome — none is lost, and all converge on the same models. The model
 version a decision records is the position in the log its models had reached.
 
+Beside each propensity model, ``AdaptiveEvidence`` keeps its outcomes binned by predictor,
+so the models can be exported as Pega's ADM datamart (``datamart_models``).
+
 The state is saved as a snapshot (``ModelSnapshots``) every ``snapshot_every`` events
 learned, so a process starts from the latest snapshot and catches up from there instead
 of replaying the whole log. Snapshots are pickles: the workspace database is trusted as
@@ -33,6 +36,7 @@ import numpy as np
 
 from cortesia.domain.catalog import Action, Economics
 from cortesia.domain.vocabulary import Channel
+from cortesia.engine.adaptive_evidence import AdaptiveEvidence, importance
 from cortesia.engine.decision_ports import (
     LearningEvent,
     LearningLog,
@@ -40,6 +44,7 @@ from cortesia.engine.decision_ports import (
     ModelSnapshots,
 )
 from cortesia.engine.scoring import Propensities
+from cortesia.models.adm_export import ModelEvidence, ModelIdentity
 from cortesia.models.bank import BayesianLogisticBank
 from cortesia.models.fatigue import COUNTS, WINDOWS, OptOutRisk
 from cortesia.models.quality import RunningQuality
@@ -90,20 +95,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _importance(
-    weights: Mapping[str, tuple[float, float]], top: int = 10
-) -> list[dict[str, object]]:
-    """The predictors that move the model most: largest posterior mean weights."""
-    ranked = sorted(
-        ((name, mean, sd) for name, (mean, sd) in weights.items() if name != "(bias)"),
-        key=lambda item: -abs(item[1]),
-    )
-    return [
-        {"predictor": name, "weight": round(mean, 4), "deviation": round(sd, 4)}
-        for name, mean, sd in ranked[:top]
-    ]
-
-
 def _key(action_id: str, channel: Channel, direction: str) -> str:
     return f"{action_id}|{channel.value}|{direction}"
 
@@ -143,6 +134,7 @@ class AdaptiveScorer:
         self._read_at: float | None = None
         self.quality: dict[str, RunningQuality] = {}
         self.opt_out_quality = RunningQuality()
+        self.evidence = AdaptiveEvidence()
 
     @property
     def version(self) -> str:
@@ -222,6 +214,7 @@ class AdaptiveScorer:
             self.quality,
             self.opt_out_quality,
             self._cursor,
+            self.evidence,
         )
 
     def _restore(self) -> None:
@@ -230,6 +223,8 @@ class AdaptiveScorer:
         if found is None or found.position <= self._cursor:
             return
         state = pickle.loads(found.state)  # noqa: S301  # our own snapshot, trusted store
+        # A snapshot from before the binned evidence has six parts: bins count from here.
+        learners, evidence = state[:6], state[6] if len(state) > 6 else AdaptiveEvidence()
         (
             self.propensity,
             self.group_propensity,
@@ -237,7 +232,8 @@ class AdaptiveScorer:
             self.quality,
             self.opt_out_quality,
             self._cursor,
-        ) = state
+        ) = learners
+        self.evidence = evidence
 
     def _save(self, snapshots: ModelSnapshots) -> None:
         state = pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
@@ -251,13 +247,15 @@ class AdaptiveScorer:
         offered = x.pop(PROPENSITY, None)
         group = x.pop(GROUP, None)
         key = _key(event.action_id, event.channel, event.direction)
-        if isinstance(group, str):
+        group = group if isinstance(group, str) else None
+        if group is not None:
             kin = _key(group, event.channel, event.direction)
             self.group_propensity.learn_one({**x, "action": kin}, event.accepted)
         # Scored before learning: the quality figures are on outcomes the model had not seen.
         before = float(self.propensity.predict_proba_actions(x, [key])[0])
         quality = self.quality.setdefault(key, RunningQuality())
         quality.add(before, event.accepted, event.occurred_at)
+        self.evidence.learn(key, group, x, event.accepted, before)
         self.propensity.learn_one({**x, self.propensity.action_key: key}, event.accepted)
         row = {**x, "channel": event.channel.value, "purpose": event.purpose}
         row["propensity"] = offered if isinstance(offered, float | int) else 0.0
@@ -271,6 +269,11 @@ class AdaptiveScorer:
         self.catch_up()
         found = [self.model(f"propensity:{key}") for key in sorted(self.quality)]
         return [*found, self.model(OPT_OUT_MODEL)]
+
+    def datamart_models(self) -> list[tuple[ModelIdentity, ModelEvidence]]:
+        """Every propensity model as Pega's ADM datamart shows one (``adm_export``)."""
+        self.catch_up()
+        return self.evidence.datamart(self.quality)
 
     def model(self, model_id: str) -> dict[str, object]:
         """One model's quality and its most important predictors; KeyError when unknown."""
@@ -286,6 +289,6 @@ class AdaptiveScorer:
             view.update(channel=channel, direction=direction)
             weights = self.propensity.weights(key)
         view.update(quality.as_dict())
-        view["importance"] = _importance(weights)
+        view["importance"] = importance(weights)
         view["position"] = self._cursor
         return view

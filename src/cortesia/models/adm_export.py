@@ -12,26 +12,31 @@ Names and values are the datamart's: ``pyModelID``, ``pyBinSymbol``… (pdstools
 ``Remaining symbols``; bins count from 1; AUC on the 0–1 scale; ``pySnapshotTime`` as
 Pega writes it (``20261124T060708.000 GMT``).
 
-Our classifier is a Bayesian logistic calibration of the score, not Pega's score
+A model enters as an ``AdaptiveNaiveBayes`` or as its ``ModelEvidence`` (what the rows
+show: technique, outcomes, performance, binned predictors, score distribution), so a
+model that does not score by bins, such as a Bayesian logistic model kept with a
+``BinnedEvidence``, is exported the same way.
+
+Our classifier maps the score to a propensity by a Bayesian model, not by Pega's score
 intervals. Its rows come from the model's progressive score histogram (each outcome
-counted at the propensity given *before* learning it: the evidence behind ``auc``),
+counted at the propensity given *before* learning it: the evidence behind the AUC),
 merged into at most ``classifier_bins`` bins of similar evidence. The symbol is the
 propensity interval; the bounds stay empty, as Pega's are on a score scale ours lacks.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cortesia.errors import ValidationError
-from cortesia.models.adm import AdaptiveNaiveBayes, PredictorReport
-from cortesia.models.binning import Bin
-
-Row = dict[str, object]
+from cortesia.models.adm import AdaptiveNaiveBayes
+from cortesia.models.adm_rows import Row as Row  # re-exported: the rows are its API
+from cortesia.models.adm_rows import classifier_rows, predictor_rows
+from cortesia.models.evidence import ModelEvidence as ModelEvidence  # re-exported
+from cortesia.models.evidence import score_bins
 
 _TEXT, _REAL, _WHOLE = str, float, int
 
@@ -58,7 +63,6 @@ PREDICTOR_COLUMNS: dict[str, type] = {
 }
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://cortesia.invalid/adm-model")
-_LOGIT_SPAN = 10.0  # the model's score histogram covers logit(propensity) in [-10, 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +110,24 @@ def pega_timestamp(when: datetime) -> str:
     return f"{utc:%Y%m%dT%H%M%S}.{utc.microsecond // 1000:03d} GMT"
 
 
-def model_snapshot(
-    models: Iterable[tuple[ModelIdentity, AdaptiveNaiveBayes]], when: datetime
-) -> list[Row]:
+def naive_bayes_evidence(model: AdaptiveNaiveBayes) -> ModelEvidence:
+    """An ``AdaptiveNaiveBayes`` as its datamart evidence (technique ``NaiveBayes``)."""
+    # The model keeps its score histogram private (it backs ``auc``); read here until it
+    # offers a public accessor, so the export shows the real score distribution.
+    histogram = score_bins(model._auc_pos, model._auc_neg)
+    return ModelEvidence(
+        "NaiveBayes", model.positives, model.n_seen, model.auc, model.predictors(), histogram
+    )
+
+
+Model = AdaptiveNaiveBayes | ModelEvidence
+
+
+def _evidence(model: Model) -> ModelEvidence:
+    return naive_bayes_evidence(model) if isinstance(model, AdaptiveNaiveBayes) else model
+
+
+def model_snapshot(models: Iterable[tuple[ModelIdentity, Model]], when: datetime) -> list[Row]:
     """One model snapshot row per model, in the datamart's columns (``MODEL_COLUMNS``).
 
     Examples
@@ -125,19 +144,21 @@ def model_snapshot(
     stamp = pega_timestamp(when)
     rows: list[Row] = []
     for ident, model in models:
-        predictors = model.predictors()
-        n, pos = model.n_seen, model.positives
+        found = _evidence(model)
+        predictors = found.predictors
+        n, pos = found.responses, found.positives
         # in MODEL_COLUMNS' order
         context = (ident.model_id, ident.configuration, ident.issue, ident.group, ident.name)
-        place = (ident.channel, ident.direction, "NaiveBayes")
-        evidence = (float(pos), float(n - pos), float(n), pos / n if n else 0.0, model.auc)
+        place = (ident.channel, ident.direction, found.technique)
+        rate = pos / n if n else 0.0
+        evidence = (float(pos), float(n - pos), float(n), rate, found.performance)
         size = (sum(p.active for p in predictors), len(predictors), stamp)
         rows.append(dict(zip(MODEL_COLUMNS, (*context, *place, *evidence, *size), strict=True)))
     return rows
 
 
 def predictor_binning(
-    models: Iterable[tuple[ModelIdentity, AdaptiveNaiveBayes]],
+    models: Iterable[tuple[ModelIdentity, Model]],
     when: datetime,
     *,
     classifier_bins: int = 20,
@@ -164,10 +185,10 @@ def predictor_binning(
     stamp = pega_timestamp(when)
     rows: list[Row] = []
     for ident, model in models:
-        model_id = ident.model_id
-        for group, report in enumerate(model.predictors(), start=1):
-            rows.extend(_predictor_rows(model_id, group, report))
-        rows.extend(_classifier_rows(model_id, model, classifier_bins))
+        model_id, found = ident.model_id, _evidence(model)
+        for group, report in enumerate(found.predictors, start=1):
+            rows.extend(predictor_rows(model_id, group, report))
+        rows.extend(classifier_rows(model_id, found, classifier_bins))
     for row in rows:
         row["pySnapshotTime"] = stamp
     return [{name: row[name] for name in PREDICTOR_COLUMNS} for row in rows]
@@ -182,140 +203,3 @@ def as_columns(rows: list[Row], columns: Iterable[str]) -> dict[str, list[object
     {'a': [1, 2], 'b': [None, 'x']}
     """
     return {name: [row.get(name) for row in rows] for name in columns}
-
-
-def _predictor_rows(model_id: str, group: int, report: PredictorReport) -> list[Row]:
-    total_pos = sum(b.positives for b in report.bins)
-    total_neg = sum(b.negatives for b in report.bins)
-    common: Row = {
-        "pyModelID": model_id,
-        "pyPredictorName": report.name,
-        "pyEntryType": "Active" if report.active else "Inactive",
-        "pyType": report.kind,
-        "pyGroupIndex": group,
-        "pyPerformance": report.auc,
-        "pyPositives": float(total_pos),
-        "pyNegatives": float(total_neg),
-        "pyResponseCount": float(total_pos + total_neg),
-        "pyTotalBins": len(report.bins),
-    }
-    last = len(report.bins) - 1
-    rows: list[Row] = []
-    for i, b in enumerate(report.bins):
-        # the binnings put MISSING last and, for symbols, the residual bin first
-        if i == last:
-            kind, symbol, lower, upper = "MISSING", "MISSING", None, None
-        elif report.kind == "numeric":
-            kind = "EQUIBEHAVIOR"
-            lower, upper = _numeric_bounds(b.label)
-            symbol = _interval_symbol(lower, upper)
-        else:
-            kind = "RESIDUAL" if i == 0 else "EQUIBEHAVIOR"
-            symbol, lower, upper = "Remaining symbols" if i == 0 else b.label, None, None
-        rows.append(
-            {
-                **common,
-                **_bin_counts(b, total_pos, total_neg),
-                "pyBinIndex": i + 1,
-                "pyBinType": kind,
-                "pyBinSymbol": symbol,
-                "pyBinLowerBound": lower,
-                "pyBinUpperBound": upper,
-            }
-        )
-    return rows
-
-
-def _bin_counts(b: Bin, total_pos: int, total_neg: int) -> Row:
-    count = b.positives + b.negatives
-    rate = total_pos / (total_pos + total_neg) if total_pos else 0.0
-    lift = (b.positives / count) / rate if count and rate else None
-    return {
-        "pyBinPositives": float(b.positives),
-        "pyBinNegatives": float(b.negatives),
-        "pyBinResponseCount": float(count),
-        "pyLift": lift,
-    }
-
-
-def _numeric_bounds(label: str) -> tuple[float | None, float | None]:
-    """Bounds of a numeric bin from its label (``< a``, ``[a, b)``, ``>= b``)."""
-    if label.startswith("< "):
-        return None, float(label[2:])
-    if label.startswith(">= "):
-        return float(label[3:]), None
-    if label.startswith("[") and label.endswith(")"):
-        lower, upper = label[1:-1].split(", ")
-        return float(lower), float(upper)
-    return None, None  # "all values": a single bin before the first rebuild
-
-
-def _interval_symbol(lower: float | None, upper: float | None) -> str:
-    if lower is None and upper is None:
-        return "NON-MISSING"
-    if lower is None:
-        return f"<{upper:g}"
-    if upper is None:
-        return f"≥{lower:g}"
-    return f"[{lower:g}, {upper:g}>"
-
-
-def _classifier_rows(model_id: str, model: AdaptiveNaiveBayes, max_bins: int) -> list[Row]:
-    groups = _score_groups(*_score_histogram(model), max_bins)
-    total_pos, total_neg = model.positives, model.n_seen - model.positives
-    common: Row = {
-        "pyModelID": model_id,
-        "pyPredictorName": "Classifier",
-        "pyEntryType": "Classifier",
-        "pyType": "numeric",
-        "pyGroupIndex": None,
-        "pyPerformance": model.auc,
-        "pyPositives": float(total_pos),
-        "pyNegatives": float(total_neg),
-        "pyResponseCount": float(model.n_seen),
-        "pyTotalBins": len(groups),
-        "pyBinType": "EQUIBEHAVIOR",
-        "pyBinLowerBound": None,
-        "pyBinUpperBound": None,
-    }
-    return [
-        {
-            **common,
-            **_bin_counts(Bin(symbol, pos, neg, 0.0), total_pos, total_neg),
-            "pyBinIndex": i,
-            "pyBinSymbol": symbol,
-        }
-        for i, (symbol, pos, neg) in enumerate(groups, start=1)
-    ]
-
-
-def _score_histogram(model: AdaptiveNaiveBayes) -> tuple[list[int], list[int]]:
-    # AdaptiveNaiveBayes keeps this histogram private (it backs ``auc``); read here until
-    # it offers a public accessor, so the export shows the real score distribution.
-    return list(model._auc_pos), list(model._auc_neg)
-
-
-def _score_groups(pos: list[int], neg: list[int], max_bins: int) -> list[tuple[str, int, int]]:
-    """Consecutive histogram buckets merged into at most ``max_bins`` bins of similar size."""
-    filled = [i for i in range(len(pos)) if pos[i] + neg[i]]
-    if not filled:
-        return [("NON-MISSING", 0, 0)]
-    total = sum(pos) + sum(neg)
-    groups: list[tuple[str, int, int]] = []
-    start, acc_pos, acc_neg, seen = filled[0], 0, 0, 0
-    for j, i in enumerate(filled):
-        acc_pos, acc_neg = acc_pos + pos[i], acc_neg + neg[i]
-        seen += pos[i] + neg[i]
-        last = j == len(filled) - 1
-        if last or seen >= total * (len(groups) + 1) / max_bins:
-            groups.append((_propensity_symbol(start, i + 1, len(pos)), acc_pos, acc_neg))
-            if not last:
-                start, acc_pos, acc_neg = filled[j + 1], 0, 0
-    return groups
-
-
-def _propensity_symbol(first: int, end: int, buckets: int) -> str:
-    width = 2 * _LOGIT_SPAN / buckets
-    lower = 1.0 / (1.0 + math.exp(_LOGIT_SPAN - first * width))
-    upper = 1.0 / (1.0 + math.exp(_LOGIT_SPAN - end * width))
-    return f"[{lower:.4g}, {upper:.4g}>"
