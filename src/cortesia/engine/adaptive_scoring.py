@@ -252,16 +252,16 @@ class AdaptiveScorer:
             kin = _key(group, event.channel, event.direction)
             self.group_propensity.learn_one({**x, "action": kin}, event.accepted)
         # Scored before learning: the quality figures are on outcomes the model had not seen.
-        before = float(self.propensity.predict_proba_actions(x, [key])[0])
+        own = {**x, self.propensity.action_key: key}
+        before = self.propensity.predict_proba_one(own)  # one action: the scalar path
         quality = self.quality.setdefault(key, RunningQuality())
         quality.add(before, event.accepted, event.occurred_at)
         self.evidence.learn(key, group, x, event.accepted, before)
-        self.propensity.learn_one({**x, self.propensity.action_key: key}, event.accepted)
+        self.propensity.learn_one(own, event.accepted)
         row = {**x, "channel": event.channel.value, "purpose": event.purpose}
         row["propensity"] = offered if isinstance(offered, float | int) else 0.0
-        risk = self.opt_out.predict_proba_one(row)
+        risk = self.opt_out.learn_scored(row, event.opted_out)
         self.opt_out_quality.add(risk, event.opted_out, event.occurred_at)
-        self.opt_out.learn_one(row, event.opted_out)
 
     def models(self) -> list[dict[str, object]]:
         """Every model with its quality: one propensity model per action × channel ×

@@ -22,7 +22,7 @@ from cortesia.models.bank_frame import (
     sample_frame_into,
     score_chunk,
 )
-from cortesia.models.base import Batch, Features, as_columns, is_missing, is_numeric
+from cortesia.models.base import Batch, Features, as_columns, is_missing
 from cortesia.models.logistic import BayesianLogistic
 from cortesia.models.probit import BETA2, adf_update, normal_cdf_array, probit_proba_array
 
@@ -83,9 +83,7 @@ class BayesianLogisticBank(BayesianLogistic):
     def learn_one(self, x: Features, y: bool) -> None:
         """Update the model of ``x[action_key]`` with one outcome."""
         action, features = self._split(x)
-        for name, value in features.items():
-            if is_numeric(value) and not is_missing(value):
-                self._observe_scale(name, float(value))
+        self._observe_scales(features)
         terms = [(0, 1.0)]
         for key, value in self._encode(features):
             i = self._grow(key)

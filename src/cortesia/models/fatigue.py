@@ -77,6 +77,9 @@ def hour_band(hour: int) -> str:
 
 
 def _number(name: str, value: object) -> float | None:
+    kind = type(value)
+    if kind is int or kind is float:  # the common case, checked first
+        return None if value != value else float(value)  # type: ignore[arg-type]
     if is_missing(value):
         return None
     if not is_numeric(value):
@@ -200,6 +203,14 @@ class OptOutRisk:
     def learn_one(self, x: Features, y: bool) -> None:
         """Learn one contact: ``y`` is whether it ended in an opt-out or a complaint."""
         self._model.learn_one(self.features(x), y)
+
+    def learn_scored(self, x: Features, y: bool) -> float:
+        """``predict_proba_one(x)`` as it was before learning ``y``, then ``learn_one``:
+        the features are derived once for both."""
+        found = self.features(x)
+        before = self._model.predict_proba_one(found)
+        self._model.learn_one(found, y)
+        return before
 
     def predict_proba_one(self, x: Features) -> float:
         """P(opt-out | this contact), averaged over the posterior."""

@@ -140,9 +140,7 @@ class BayesianLogistic:
 
     def learn_one(self, x: Features, y: bool) -> None:
         """Update the posterior with one outcome (assumed-density filtering)."""
-        for name, value in x.items():
-            if is_numeric(value) and not is_missing(value):
-                self._observe_scale(name, float(value))
+        self._observe_scales(x)
         terms = [(0, 1.0)]
         for key, value in self._encode(x):
             i = self._grow(key)
@@ -216,7 +214,29 @@ class BayesianLogistic:
         return mean, var
 
     def _encode(self, x: Features) -> list[tuple[str, float]]:
-        return [pair for name, value in x.items() if (pair := self._feature(name, value))]
+        # Exact types first: this runs for every feature of every score and update, and
+        # the general checks below cost three times as much.
+        found: list[tuple[str, float]] = []
+        for name, value in x.items():
+            kind = type(value)
+            if kind is str:
+                found.append((f"{name}={value}", 1.0))
+            elif kind is float or kind is int:
+                if value == value:  # not NaN
+                    found.append((name, self._standardise(name, value)))  # type: ignore[arg-type]
+            elif value is not None and (pair := self._feature(name, value)):
+                found.append(pair)
+        return found
+
+    def _observe_scales(self, x: Features) -> None:
+        """Fold every present numeric feature of ``x`` into its running scale."""
+        for name, value in x.items():
+            kind = type(value)
+            if kind is float or kind is int:
+                if value == value:
+                    self._observe_scale(name, value)  # type: ignore[arg-type]
+            elif kind is not str and is_numeric(value) and not is_missing(value):
+                self._observe_scale(name, float(value))
 
     def _feature(self, name: str, value: object) -> tuple[str, float] | None:
         if is_missing(value):
@@ -232,7 +252,8 @@ class BayesianLogistic:
         if scale is None or scale[2] <= 0.0:
             return 0.0
         z = (value - scale[1]) / math.sqrt(scale[2] / scale[0])
-        return max(-self.clip, min(self.clip, z))
+        clip = self.clip
+        return clip if z > clip else -clip if z < -clip else z
 
     def _observe_scale(self, name: str, value: float) -> None:
         scale = self._scale.setdefault(name, [0.0, 0.0, 0.0])
