@@ -64,11 +64,11 @@ def test_help_lists_every_command_group(cli: Cli) -> None:
 def test_serve_prints_where_to_go_and_runs_the_app(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
+    from cortesia.cli import workers
 
     calls: list[tuple[object, str, int]] = []
     monkeypatch.setattr(
-        uvicorn, "run", lambda app, host, port, **_: calls.append((app, host, port))
+        workers, "serve_one", lambda app, host, port: calls.append((app, host, port))
     )
     result = cli.ok("serve", "--port", "8123")
     assert "http://127.0.0.1:8123" in result.stdout

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from cortesia.api import docs, problems
 from cortesia.api.bodylimit import BodyLimit
+from cortesia.api.decision_lane import DecisionLane
 from cortesia.api.ratelimit import SlidingWindowLimiter
 from cortesia.api.routes import (
     catalog,
@@ -73,6 +74,8 @@ def create_app(
     renderer = problems.install(app, app.state.pages)
     limit = max_body_bytes or settings.max_body_bytes
     app.add_middleware(BodyLimit, max_bytes=limit, renderer=renderer)
+    # Added last, so outermost of ours: decisions skip the routing (see decision_lane).
+    app.add_middleware(DecisionLane, state=app.state, max_bytes=limit, renderer=renderer)
     docs.install(app)
     for module in (health, customers, consent, ledger, policy, contacts, decisions, unsubscribe):
         app.include_router(module.router)

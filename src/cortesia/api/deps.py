@@ -57,16 +57,6 @@ def rate_limit_per_link(request: Request, token: str) -> None:
     limiter.take(f"{client_ip(request)} {digest}")
 
 
-def presented_key(request: Request) -> str | None:
-    """The key a request carries: ``Authorization: Bearer <key>`` or ``X-API-Key``."""
-    header = request.headers.get("authorization")
-    if header:
-        kind, _, credentials = header.partition(" ")
-        if kind.lower() == "bearer" and credentials:
-            return credentials
-    return request.headers.get("x-api-key")
-
-
 # How a route that reads its key itself (``presented_key``) shows it in the OpenAPI document.
 KEY_SECURITY: list[dict[str, list[str]]] = [{"HTTPBearer": []}, {"APIKeyHeader": []}]
 

@@ -257,14 +257,14 @@ def serve(
     """
     settings = workspace(ctx).settings()
     bind_host, bind_port = host or settings.host, port or settings.port
-    import uvicorn
-
     base = f"http://{bind_host}:{bind_port}"
     say(f"Cortesía is running at {base}  (API docs: {base}/docs; Ctrl+C to stop)", "bold green")
     if workers == 1:
         from cortesia.api import create_app
+        from cortesia.cli.workers import serve_one
 
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+        # The same service settings as several workers: uvloop, httptools, no access log.
+        serve_one(create_app(settings), bind_host, bind_port)
         return
     from cortesia.cli.workers import serve_workers
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cortesia.domain.decisions import CandidateTrace, Decision, Scores
+from cortesia.domain.decisions import Decision, Scores
 
 FORMAT = 1
 RULE_FALSE = "rule:false"
 RULE_UNKNOWN = "rule:unknown"
-_SCORE_FIELDS = ("propensity", "baseline", "value", "p_optout", "eroded_value", "cost", "levers")
+_SCORE_FIELDS = Scores._fields  # the seven inputs of the expected net value, in order
 
 
 def rule_reason(code: str, rule_text: str | None) -> str:
@@ -49,7 +49,13 @@ def compact_body(
     if features is not None:
         whole["features"] = dict(features)
     whole["format"] = FORMAT
-    whole["trace"] = [_row(t) for t in decision.trace]
+    # One row per candidate of every decision, so unpacked in place: a reason the catalog
+    # can say again is kept as its code; str() of a StrEnum member is its value; a Scores
+    # lists _SCORE_FIELDS in order.
+    whole["trace"] = [
+        [action, str(stage), reason if code is None else code, None if sc is None else list(sc)]
+        for action, _channel, stage, _passed, reason, sc, code in decision.trace
+    ]
     return whole
 
 
@@ -67,14 +73,6 @@ def expand_body(
     whole["names"] = dict(names)
     whole.pop("format", None)
     return whole
-
-
-def _row(step: CandidateTrace) -> list[object]:
-    reason = step.code if step.code is not None else step.reason
-    scores = None
-    if step.scores is not None:
-        scores = [getattr(step.scores, name) for name in _SCORE_FIELDS]
-    return [step.action_id, step.stage.value, reason, scores]
 
 
 def _expanded(row: object, channel: str, rules: Mapping[str, str]) -> dict[str, object]:

@@ -100,9 +100,10 @@ class CandidateTrace(NamedTuple):
 
     def as_dict(self) -> dict[str, object]:
         """The trace row of a decision's answer (its scores stay in the stored decision)."""
+        # str() of a StrEnum member is its value, without the enum property's lookup.
         return {
             "action": self.action_id,
-            "stage": self.stage.value,
+            "stage": str(self.stage),
             "passed": self.passed,
             "reason": self.reason,
         }
@@ -194,7 +195,11 @@ class Decision:
     def as_dict(self) -> dict[str, object]:
         """The decision as the CLI and the API show it."""
         found = self.header()
-        found["trace"] = [t.as_dict() for t in self.trace]
+        # CandidateTrace.as_dict for every row, unpacked in place (one row per candidate).
+        found["trace"] = [
+            {"action": action, "stage": str(stage), "passed": passed, "reason": reason}
+            for action, _channel, stage, passed, reason, _scores, _code in self.trace
+        ]
         return found
 
     def header(self) -> dict[str, object]:

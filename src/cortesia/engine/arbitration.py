@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cortesia.domain.catalog import Action, ChannelTreatment, Economics
 from cortesia.domain.decisions import CandidateTrace, Scores, Stage
@@ -19,9 +20,9 @@ from cortesia.engine.selection import Weighed
 from cortesia.engine.uplift_book import UpliftBook
 
 
-@dataclass(frozen=True, slots=True)
-class Passed:
-    """A candidate the contact policy allows, with the question it was asked."""
+class Passed(NamedTuple):
+    """A candidate the contact policy allows, with the question it was asked (a named
+    tuple: one is built for every such candidate of every decision)."""
 
     action: Action
     treatment: ChannelTreatment
@@ -65,22 +66,19 @@ def arbitrate(
     asked = [(item.action, pricing.channel, pricing.direction) for item, _, _ in valued]
     odds = pricing.scorer.score_many(asked, env, economics)
     weighed: list[Weighed] = []
+    eroded: dict[str, float] = {}  # L depends on the purpose, not on the action: once each
     for (item, value, levers), said in zip(valued, odds, strict=True):
         baseline = economics.baseline.get(item.action.category, 0.0)
         p_optout = said.opt_out
         if pricing.uplift is not None:
             baseline, p_optout = _uplifted(pricing, item.action, said.accept, baseline, p_optout)
-        scores = Scores(
-            propensity=said.accept,
-            baseline=baseline,
-            value=value,
-            p_optout=p_optout,
-            eroded_value=pricing.eroded.eroded_value(
-                env, pricing.channel, item.action.purpose, economics
-            ),
-            cost=item.treatment.cost,
-            levers=levers,
-        )
+        purpose = item.action.purpose
+        lost = eroded.get(purpose)
+        if lost is None:
+            lost = eroded[purpose] = pricing.eroded.eroded_value(
+                env, pricing.channel, purpose, economics
+            )
+        scores = Scores(said.accept, baseline, value, p_optout, lost, item.treatment.cost, levers)
         if scores.expected_net_value <= economics.threshold:
             why = (
                 f"expected net value {scores.expected_net_value:.2f} is not above "

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from cortesia.domain.catalog import Action, ChannelTreatment, SendWindow
 from cortesia.domain.contacts import Contact
-from cortesia.domain.decisions import NEGATIVE
+from cortesia.domain.decisions import NEGATIVE, Stage
 from cortesia.domain.verdict import Verdict
 
 
@@ -62,6 +62,28 @@ def cool_off_stop(action: Action, contacts: Sequence[Contact], at: datetime) -> 
             limit = action.reject_cool_off_days
             return f"turned down {_days(days)} ago; its cool-off after a refusal is {limit} days"
     return None
+
+
+def timing_stop(
+    action: Action,
+    treatment: ChannelTreatment,
+    direction: str,
+    local: datetime,
+    contacts: Sequence[Contact],
+    at: datetime,
+) -> tuple[Stage, str] | None:
+    """Validity dates and send window (stage candidates), then the action's own cool-off
+    (eligibility): where and why the candidate stops, ``local`` being the customer's time."""
+    stop = None
+    if action.valid_from is not None or action.valid_until is not None:
+        stop = validity_stop(action, local.date())
+    if stop is None and treatment.window is not None:
+        stop = window_stop(treatment, direction, local)
+    if stop is not None:
+        return Stage.CANDIDATES, stop
+    if action.cool_off_days is not None or action.reject_cool_off_days is not None:
+        stop = cool_off_stop(action, contacts, at)
+    return None if stop is None else (Stage.ELIGIBILITY, stop)
 
 
 def policy_stop(verdict: Verdict) -> str | None:

@@ -78,9 +78,15 @@ class CustomerPolicy:
             got.company, question, prefix.recipient, got.history, got.opt_outs, base
         )
         if prefix.fixed is not None:  # no legal rule reads the action
+            if not company and prefix.verdict is not None:
+                return prefix.verdict  # the same answer for every such action: built once
             allowed = prefix.fixed_allowed and all(r.allowed for r in company)
             return Verdict(allowed, prefix.fixed + tuple(company))
         reasons = list(prefix.reasons)
+        if prefix.product_registries is not None:
+            reasons += self._memo.product_registry(
+                prefix, question, base, lambda: self.inputs(question)
+            )
         if got.pack is not None:
             reasons += self._memo.resolve(
                 prefix.legal, question, base, got.pack, lambda: self.inputs(question).legal

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from cortesia.domain.catalog import Action, Catalog, ChannelTreatment
 from cortesia.domain.contacts import DIRECTIONS, new_contact_id
@@ -30,15 +30,12 @@ from cortesia.domain.decisions import (
 )
 from cortesia.domain.explain import decision_reason
 from cortesia.domain.policy.context import Question
+from cortesia.domain.rules import Rule
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.arbitration import Passed, Pricing, arbitrate
-from cortesia.engine.candidates import (
-    cool_off_stop,
-    policy_stop,
-    validity_stop,
-    window_stop,
-)
+from cortesia.engine.candidates import policy_stop, timing_stop
 from cortesia.engine.catalog import CatalogService
+from cortesia.engine.catalog_facts import CatalogFacts, catalog_facts
 from cortesia.engine.customer_policy import CustomerPolicy
 from cortesia.engine.decision_env import decision_env
 from cortesia.engine.decision_ports import DecisionRecord
@@ -83,8 +80,8 @@ class _Round:
     request: DecisionRequest
     at: datetime
     local: datetime
-    today: date
     catalog: Catalog
+    facts: CatalogFacts
     session: CustomerPolicy
     env: dict[str, object]
     trace: list[CandidateTrace] = field(default_factory=list)
@@ -110,12 +107,13 @@ class DecisionService:
         self.scorer = scorer
         self.eroded = eroded or SegmentErodedValue()
         self.uplift = uplift
+        self._facts: tuple[Catalog, CatalogFacts] | None = None
 
     def decide(self, request: DecisionRequest) -> Decision:
         """Run every stage for the customer and record the decision."""
         current = self._start(request)
-        candidates = current.catalog.for_channel(request.channel)
-        passed = [p for action in candidates if (p := self._weigh(current, action))]
+        candidates = current.facts.offers[request.channel]
+        passed = [p for offer in candidates if (p := self._weigh(current, *offer))]
         pricing = Pricing(
             request.channel,
             request.direction,
@@ -146,7 +144,7 @@ class DecisionService:
             tuple(chosen),
             decision_reason(chosen, current.trace, len(candidates), current.catalog.version),
             (*current.trace, *picked),
-            Versions(current.catalog.version, self._policy_version(), self.scorer.version),
+            Versions(current.catalog.version, _policy_version(current), self.scorer.version),
             customer.language,
             {**_lifetime(current.env), **({"uplift": pricing.used} if pricing.used else {})},
             withheld=tuple(withheld),
@@ -192,9 +190,8 @@ class DecisionService:
     def _start(self, request: DecisionRequest) -> _Round:
         at = request.at or self._clock.now()
         catalog = self._catalog.current()
-        session = self._policy.for_customer(
-            request.customer_id, at, min_horizon=_catalog_horizon(catalog)
-        )
+        facts = self._catalog_facts(catalog)
+        session = self._policy.for_customer(request.customer_id, at, min_horizon=facts.horizon)
         loaded = session.loaded
         env = decision_env(
             loaded.customer,
@@ -204,17 +201,26 @@ class DecisionService:
             at,
             loaded.contacts,
             loaded.events,
-            (n for n in catalog.names_read() if n.startswith("consent.")),
+            facts.consent_names,
         )
         local = at.astimezone(zones_of(loaded.customer)[0])
         found: dict[str, object] = dict(env)
         found.update(self.eroded.customer_env(loaded.customer.customer_id))
-        return _Round(request, at, local, local.date(), catalog, session, found)
+        return _Round(request, at, local, catalog, facts, session, found)
 
-    def _weigh(self, current: _Round, action: Action) -> Passed | None:
+    def _catalog_facts(self, catalog: Catalog) -> CatalogFacts:
+        """What every decision on this catalog version needs of it, derived once."""
+        if self._facts is None or self._facts[0] is not catalog:
+            self._facts = (catalog, catalog_facts(catalog))
+        return self._facts[1]
+
+    def _weigh(
+        self, current: _Round, action: Action, treatment: ChannelTreatment, plain: bool
+    ) -> Passed | None:
         request = current.request
-        treatment = action.channels[request.channel]
-        stop = self._screen(current, action, treatment)
+        stop = None if plain else self._timing_stop(current, action, treatment)
+        if stop is None and action.eligibility is not None:
+            stop = self._rule_stop(current, action, action.eligibility)
         if stop is not None:
             current.trace.append(stop)
             return None
@@ -236,34 +242,35 @@ class DecisionService:
             return None
         return Passed(action, treatment, question)
 
-    def _screen(
+    def _timing_stop(
         self, current: _Round, action: Action, treatment: ChannelTreatment
     ) -> CandidateTrace | None:
-        """Validity and send window (candidates), then cool-off and rule (eligibility)."""
-        channel, local = current.request.channel, current.local
-        stop = None
-        if action.valid_from is not None or action.valid_until is not None:
-            stop = validity_stop(action, current.today)
-        if stop is None and treatment.window is not None:
-            stop = window_stop(treatment, current.request.direction, local)
-        if stop is not None:
-            return _stopped(action, channel, Stage.CANDIDATES, stop)
-        if action.cool_off_days is not None or action.reject_cool_off_days is not None:
-            stop = cool_off_stop(action, current.session.loaded.contacts, current.at)
-        if stop is not None:
-            return _stopped(action, channel, Stage.ELIGIBILITY, stop)
-        rule = action.eligibility
-        if rule is not None and not rule.holds(current.env):
-            code = RULE_FALSE if rule.evaluate(current.env) is False else RULE_UNKNOWN
-            why = rule_reason(code, rule.text)
-            stage = Stage.ELIGIBILITY
-            return CandidateTrace(action.action_id, channel, stage, False, why, None, code)
-        return None
+        request, history = current.request, current.session.loaded.contacts
+        found = timing_stop(
+            action, treatment, request.direction, current.local, history, current.at
+        )
+        return None if found is None else _stopped(action, request.channel, *found)
 
-    def _policy_version(self) -> str:
-        company = self._policy.company()
-        digest = f"@{company.digest[:12]}" if company.digest else ""
-        return f"{company.version}{digest}"
+    def _rule_stop(self, current: _Round, action: Action, rule: Rule) -> CandidateTrace | None:
+        """The eligibility rule, unless true (eligibility rules are conditions: True, False
+        or None); its words are made once per catalog version, rule and answer."""
+        held = rule.evaluate(current.env)
+        if held is True:
+            return None
+        code = RULE_FALSE if held is False else RULE_UNKNOWN
+        known = current.facts.rule_stops
+        why = known.get((code, rule.text))
+        if why is None:
+            why = known[(code, rule.text)] = rule_reason(code, rule.text)
+        stage, channel = Stage.ELIGIBILITY, current.request.channel
+        return CandidateTrace(action.action_id, channel, stage, False, why, None, code)
+
+
+def _policy_version(current: _Round) -> str:
+    """The company policy the decision applied (the one its customer context loaded)."""
+    company = current.session.loaded.company
+    digest = f"@{company.digest[:12]}" if company.digest else ""
+    return f"{company.version}{digest}"
 
 
 def _stopped(
@@ -278,12 +285,6 @@ def _lifetime(env: Mapping[str, object]) -> dict[str, object]:
         return {}
     value = {"residual_value": env[LIFETIME_VALUE], "expected_days": env.get(LIFETIME_DAYS)}
     return {"lifetime_value": value}
-
-
-def _catalog_horizon(catalog: Catalog) -> timedelta:
-    days = [a.cool_off_days or 0 for a in catalog.actions]
-    days += [a.reject_cool_off_days or 0 for a in catalog.actions]
-    return timedelta(days=max(days, default=0) + 1)
 
 
 def _counter_day(current: _Round) -> date:

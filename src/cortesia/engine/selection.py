@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from cortesia.domain.catalog import Action, ChannelTreatment
 from cortesia.domain.controls import ControlDesign
@@ -26,8 +27,7 @@ from cortesia.engine.decision_ports import VolumeClaim, VolumeCounters
 from cortesia.engine.policy import PolicyService
 
 
-@dataclass(frozen=True, slots=True)
-class Weighed:
+class Weighed(NamedTuple):
     """A candidate that passed arbitration, with its scores and its policy question."""
 
     action: Action

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from cortesia.adapters.sql.hot_connections import HotConnections
 from cortesia.adapters.sql.writer_gate import WriterGate
 from cortesia.errors import StoreError
 
@@ -53,6 +54,7 @@ def _on_sqlite_begin(connection: sa.Connection) -> None:
 
 
 _GATES: weakref.WeakKeyDictionary[sa.Engine, WriterGate] = weakref.WeakKeyDictionary()
+_HOT: weakref.WeakKeyDictionary[sa.Engine, HotConnections] = weakref.WeakKeyDictionary()
 
 
 @contextmanager
@@ -67,10 +69,22 @@ def write_turn(engine: sa.Engine) -> Iterator[None]:
 
 
 def release_gate(engine: sa.Engine) -> None:
-    """Close the engine's writer gate (when the store closes)."""
+    """Close the engine's writer gate and its threads' own connections (when the store
+    closes)."""
     gate = _GATES.pop(engine, None)
     if gate is not None:
         gate.close()
+    hot = _HOT.pop(engine, None)
+    if hot is not None:
+        hot.close()
+
+
+def _detached(engine: sa.Engine) -> Any:
+    """A new DBAPI connection opened by the pool (its pragmas applied), no longer its own."""
+    fairy = engine.raw_connection()
+    found = fairy.driver_connection
+    fairy.detach()
+    return found
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
@@ -93,6 +107,7 @@ def create(url: str, *, background_checkpoints: bool = False) -> sa.Engine:
         path = sqlite_file(url)
         if path is not None:
             _GATES[engine] = WriterGate(path)
+            _HOT[engine] = HotConnections(lambda: _detached(engine))
         return engine
     try:
         return sa.create_engine(parsed, pool_pre_ping=False)
@@ -122,15 +137,26 @@ def is_postgres(engine: sa.Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-@contextmanager
-def guarded(engine: sa.Engine, what: str) -> Iterator[None]:
-    """Turn driver and SQLAlchemy errors into ``StoreError`` naming what failed."""
-    dbapi_error: type[BaseException] = engine.dialect.loaded_dbapi.Error
-    try:
-        yield
-    except (sa.exc.SQLAlchemyError, dbapi_error) as error:
+class guarded:  # named as the function it replaced: ``with guarded(engine, what):``
+    """Turn driver and SQLAlchemy errors into ``StoreError`` naming what failed (a class,
+    not a generator: it wraps every statement of the hot paths)."""
+
+    __slots__ = ("_dbapi_error", "_what")
+
+    def __init__(self, engine: sa.Engine, what: str) -> None:
+        self._dbapi_error: type[BaseException] = engine.dialect.loaded_dbapi.Error
+        self._what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _tb: object
+    ) -> None:
+        if error is None or not isinstance(error, sa.exc.SQLAlchemyError | self._dbapi_error):
+            return
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise StoreError(f"could not {what}: {reason}") from error
+        raise StoreError(f"could not {self._what}: {reason}") from error
 
 
 @contextmanager
@@ -149,26 +175,63 @@ def driver(connection: sa.Connection) -> Any:
     return connection.connection.driver_connection
 
 
+class Lease:
+    """A DBAPI connection for one statement or transaction: the thread's own when it has
+    one (``hot_connections``), else one from the pool. ``end(failed)`` gives it back; a
+    failed one is rolled back (the pool does that itself when it takes one back)."""
+
+    __slots__ = ("_hot", "_raw", "connection")
+
+    def __init__(self, engine: sa.Engine) -> None:
+        hot = _HOT.get(engine)
+        lent = None if hot is None else hot.take()
+        self._hot = None if lent is None else hot
+        self._raw = engine.raw_connection() if lent is None else None
+        self.connection: Any = lent if self._raw is None else self._raw.driver_connection
+
+    def end(self, failed: bool) -> None:
+        if self._hot is None:
+            if self._raw is not None:
+                self._raw.close()
+            return
+        if failed:
+            self._hot.recover(self.connection)
+        self._hot.give_back(self.connection)
+
+
+@contextmanager
+def driver_connection(engine: sa.Engine) -> Iterator[Any]:
+    """The DBAPI connection of a ``Lease``, given back on the way out."""
+    lease = Lease(engine)
+    failed = True
+    try:
+        yield lease.connection
+        failed = False
+    finally:
+        lease.end(failed)
+
+
 @contextmanager
 def raw_cursor(engine: sa.Engine, what: str, *, write: bool = False) -> Iterator[Any]:
-    """A DBAPI cursor on a pooled connection, for one-statement hot paths.
+    """A DBAPI cursor for one-statement hot paths, on a ``Lease``'s connection.
 
     SQLite's driver runs in autocommit mode here (each statement its own transaction);
     PostgreSQL's opens one, committed on success. Errors become ``StoreError``; on an
-    error the pool rolls the connection back when it takes it back.
+    error the connection is rolled back.
     """
     with guarded(engine, what), write_turn(engine) if write else nullcontext():
-        raw = engine.raw_connection()
+        lease = Lease(engine)
+        failed = True
         try:
-            connection = raw.driver_connection
-            cursor = connection.cursor()  # type: ignore[union-attr]
+            cursor = lease.connection.cursor()
             try:
                 yield cursor
             finally:
                 cursor.close()
-            connection.commit()  # type: ignore[union-attr]
+            lease.connection.commit()
+            failed = False
         finally:
-            raw.close()
+            lease.end(failed)
 
 
 @contextmanager
@@ -183,29 +246,24 @@ def raw_transaction(engine: sa.Engine, what: str, *, relaxed: bool = False) -> I
     real-time decision path only (contact holds); consent is never written so.
     """
     postgres = is_postgres(engine)
-    with guarded(engine, what), write_turn(engine):
-        raw = engine.raw_connection()
+    with guarded(engine, what), write_turn(engine), driver_connection(engine) as connection:
+        cursor = connection.cursor()
         try:
-            connection: Any = raw.driver_connection
-            cursor = connection.cursor()
+            if postgres:
+                if relaxed:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            elif relaxed:
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute("BEGIN IMMEDIATE")
+            else:
+                cursor.execute("BEGIN IMMEDIATE")
             try:
-                if postgres:
-                    if relaxed:
-                        cursor.execute("SET LOCAL synchronous_commit = off")
-                elif relaxed:
-                    cursor.execute("PRAGMA synchronous=NORMAL")
-                    cursor.execute("BEGIN IMMEDIATE")
-                else:
-                    cursor.execute("BEGIN IMMEDIATE")
-                try:
-                    yield cursor
-                except BaseException:
-                    connection.rollback() if postgres else cursor.execute("ROLLBACK")
-                    raise
-                connection.commit() if postgres else cursor.execute("COMMIT")
-            finally:
-                if relaxed and not postgres:
-                    cursor.execute("PRAGMA synchronous=FULL")
-                cursor.close()
+                yield cursor
+            except BaseException:
+                connection.rollback() if postgres else cursor.execute("ROLLBACK")
+                raise
+            connection.commit() if postgres else cursor.execute("COMMIT")
         finally:
-            raw.close()
+            if relaxed and not postgres:
+                cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()

@@ -25,7 +25,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cortesia.adapters.sql.connection import driver, guarded, raw_transaction, writing
+from cortesia.adapters.sql.connection import (
+    driver,
+    driver_connection,
+    guarded,
+    raw_transaction,
+    writing,
+)
 from cortesia.adapters.sql.contact_rows import (
     HIGHEST,
     LOWEST,
@@ -94,15 +100,11 @@ class SqlContacts:
 
     # -- reading ------------------------------------------------------------
     def _read(self, what: str, statement: str, params: Sequence[object]) -> list[Any]:
-        with guarded(self._engine, what):
-            raw = self._engine.raw_connection()
-            try:
-                cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
-                cursor.execute(statement, params)
-                rows = list(cursor.fetchall())
-                cursor.close()
-            finally:
-                raw.close()
+        with guarded(self._engine, what), driver_connection(self._engine) as connection:
+            cursor = connection.cursor()
+            cursor.execute(statement, params)
+            rows = list(cursor.fetchall())
+            cursor.close()
         return rows
 
     def contacts_of(self, customer_id: str, since: datetime, now: datetime) -> list[Contact]:

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from cortesia.adapters.sql.codec import event_from_row, event_ids, event_row, to_micros
-from cortesia.adapters.sql.connection import driver, guarded
+from cortesia.adapters.sql.connection import driver, driver_connection, guarded
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements, copy_events_sql
 from cortesia.adapters.sql.tables import consent_events
 from cortesia.domain.chain_check import UnreadableEvent
@@ -142,18 +142,17 @@ class SqlLedger:
     # -- reading ------------------------------------------------------------
     def events_of(self, customer_id: str, until: datetime | None) -> list[ConsentEvent]:
         """One indexed query: the customer's events at or before ``until``, in seq order."""
-        with guarded(self._engine, "read consent events"):
-            raw = self._engine.raw_connection()
-            try:
-                cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
-                if until is None:
-                    cursor.execute(self._sql.events_of, (customer_id,))
-                else:
-                    cursor.execute(self._sql.events_of_until, (customer_id, to_micros(until)))
-                rows = cursor.fetchall()
-                cursor.close()
-            finally:
-                raw.close()
+        with (
+            guarded(self._engine, "read consent events"),
+            driver_connection(self._engine) as connection,
+        ):
+            cursor = connection.cursor()
+            if until is None:
+                cursor.execute(self._sql.events_of, (customer_id,))
+            else:
+                cursor.execute(self._sql.events_of_until, (customer_id, to_micros(until)))
+            rows = cursor.fetchall()
+            cursor.close()
         try:
             return [event_from_row(row) for row in rows]
         except (TypeError, ValueError, KeyError) as error:

@@ -18,6 +18,7 @@ from cortesia.adapters.sql.connection import (
     raw_cursor,
     release_gate,
     sqlite_file,
+    write_turn,
     writing,
 )
 from cortesia.adapters.sql.contacts import SqlContacts
@@ -58,6 +59,8 @@ from cortesia.engine.decision_ports import (
 from cortesia.engine.ports import ErasureReceipt
 from cortesia.engine.value_ports import CustomerValue
 from cortesia.errors import NotFoundError, StoreError
+
+_DECODED_KEYS = 1024  # API keys whose decoded record is kept (a workspace has a few)
 
 
 class _KeyRow(NamedTuple):
@@ -108,14 +111,20 @@ class SqlStore:
         if path is not None and not path.exists():
             raise StoreError(f"no workspace database at {path}; {_INIT_HINT}")
         self._engine = create(url, background_checkpoints=serving and path is not None)
-        self._checkpointer = Checkpointer(path) if serving and path is not None else None
+        self._checkpointer = (
+            Checkpointer(path, turn=lambda: write_turn(self._engine))
+            if serving and path is not None
+            else None
+        )
         try:
             _check_schema(self._engine, url)
         except BaseException:
             self._engine.dispose()
+            release_gate(self._engine)
             raise
         statements = Statements.build(self._engine)
         self._statements = statements
+        self._decoded_keys: dict[tuple[object, ...], ApiKeyRecord] = {}
         self._ledger = SqlLedger(self._engine, statements)
         self._customers = SqlCustomers(self._engine, statements)
         self._contacts = SqlContacts(self._engine)
@@ -251,7 +260,16 @@ class SqlStore:
         with raw_cursor(self._engine, "read an API key") as cursor:
             cursor.execute(self._statements.key_by_id, (key_id,))
             row = cursor.fetchone()
-        return None if row is None else key_from_row(_KeyRow(*row))
+        if row is None:
+            return None
+        # The row is read every time (a revocation counts at once); decoding it is not:
+        # the same row stands for the same record.
+        found = self._decoded_keys.get(row)
+        if found is None:
+            if len(self._decoded_keys) >= _DECODED_KEYS:
+                self._decoded_keys.clear()
+            found = self._decoded_keys[row] = key_from_row(_KeyRow(*row))
+        return found
 
     def list_keys(self) -> list[ApiKeyRecord]:
         query = sa.select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id)

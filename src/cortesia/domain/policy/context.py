@@ -18,9 +18,13 @@ HolidayCalendar = Callable[[str, str | None, date], str | None]
 """``(country, subdivision or None, local day) -> holiday name or None``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
-    """May we contact on ``channel`` for ``purpose`` at ``at`` (for this action)?"""
+class Question(NamedTuple):
+    """May we contact on ``channel`` for ``purpose`` at ``at`` (for this action)?
+
+    A named tuple rather than a frozen dataclass: a decision asks one for every candidate
+    that reaches the contact policy, and a frozen dataclass costs several times as much
+    to build.
+    """
 
     channel: Channel
     purpose: str

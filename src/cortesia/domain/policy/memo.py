@@ -10,7 +10,6 @@ answer is the one ``check_contact`` gives — a property test compares them on r
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 
 from cortesia.domain.policy.check import (
     CheckInputs,
@@ -35,51 +34,12 @@ from cortesia.domain.policy.legal import (
     reads_subject,
     rule_reason,
 )
+from cortesia.domain.policy.memo_pieces import Dynamic, Plan, Prefix
 from cortesia.domain.policy.pack import FrequencyRule, GatingRule, HoursRule, Pack, RegistryRule
 from cortesia.domain.policy.registry_layer import registry_reasons
 from cortesia.domain.verdict import Reason, Verdict
 
 _MISSING = object()
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What the pack asks of one channel, purpose and instant: computed once."""
-
-    registry_rules: tuple[RegistryRule, ...]
-    registries_read_product: bool
-    legal_rules: tuple[tuple[GatingRule, bool, bool], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Dynamic:
-    """A legal rule whose answer depends on the action's subject or group."""
-
-    rule: GatingRule
-    subject: bool
-    product: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Prefix:
-    """What every action of one channel, purpose and instant shares: the consent and registry
-    reasons, and the legal layer with slots for the rules that read the action."""
-
-    reasons: tuple[Reason, ...]
-    legal: tuple[Reason | _Dynamic, ...]
-    recipient: Recipient
-    # When no legal rule reads the action: every shared reason, and whether all allow.
-    fixed: tuple[Reason, ...] | None = None
-    fixed_allowed: bool = False
-
-    @classmethod
-    def of(
-        cls, reasons: tuple[Reason, ...], legal: tuple[Reason | _Dynamic, ...], recipient: Recipient
-    ) -> _Prefix:
-        if any(isinstance(slot, _Dynamic) for slot in legal):
-            return cls(reasons, legal, recipient)
-        fixed = reasons + tuple(r for r in legal if isinstance(r, Reason))
-        return cls(reasons, legal, recipient, fixed, all(r.allowed for r in fixed))
 
 
 def _legal_key(
@@ -103,7 +63,7 @@ class CheckMemo:
 
     def __init__(self) -> None:
         self._pieces: dict[Hashable, object] = {}
-        self._prefixes: dict[tuple[object, ...], _Prefix] = {}
+        self._prefixes: dict[tuple[object, ...], Prefix] = {}
 
     def _piece(self, key: Hashable, make: Callable[[], object]) -> object:
         found = self._pieces.get(key, self)
@@ -119,40 +79,59 @@ class CheckMemo:
         plan = self._plan(inputs, base)
         product = q.action_group if plan.registries_read_product else None
         consent, findings = inputs.consent, inputs.findings
-        reasons: list[Reason] = []
-        reasons += self._reasons(
+        shared = self._reasons(
             ("consent", *base),
             lambda: consent_reasons(consent, q, legal.recipient, legal.history),
         )
-        reasons += self._reasons(
+        registry = self._reasons(
             ("registry", *base, product),
             lambda: registry_reasons(plan.registry_rules, findings, legal),
         )
+        reasons = [*shared, *registry]
         if inputs.pack is None:
             reasons += jurisdiction_reasons(inputs)
         else:
             slots = self._legal_slots(inputs, base, plan)
-            if not plan.registries_read_product:
-                self._prefixes[base] = _Prefix.of(tuple(reasons), slots, legal.recipient)
+            if plan.registries_read_product:  # registry reasons differ by group: a slot
+                prefix = Prefix.of(tuple(shared), slots, legal.recipient, plan.registry_rules)
+            else:
+                prefix = Prefix.of(tuple(reasons), slots, legal.recipient)
+            self._prefixes[base] = prefix
             reasons += self.resolve(slots, q, base, inputs.pack, lambda: legal)
         reasons += self.company(
             inputs.company, q, legal.recipient, legal.history, inputs.opt_outs, base
         )
         return Verdict.of(reasons)
 
-    def prefix(self, base: tuple[object, ...]) -> _Prefix | None:
+    def product_registry(
+        self,
+        prefix: Prefix,
+        q: Question,
+        base: tuple[object, ...],
+        inputs: Callable[[], CheckInputs],
+    ) -> list[Reason]:
+        """The registry reasons of a question whose registries read the action's group."""
+
+        def make() -> list[Reason]:
+            found = inputs()  # a session's inputs always carry their registry findings
+            rules = prefix.product_registries or ()
+            return registry_reasons(rules, found.findings or {}, found.legal)
+
+        return self._reasons(("registry", *base, q.action_group), make)
+
+    def prefix(self, base: tuple[object, ...]) -> Prefix | None:
         """The consent, registry and legal reasons of a (channel, purpose, instant, direction),
         when they depend on nothing else; None until the first full check stored them."""
         return self._prefixes.get(base)
 
-    def _plan(self, inputs: CheckInputs, base: tuple[object, ...]) -> _Plan:
+    def _plan(self, inputs: CheckInputs, base: tuple[object, ...]) -> Plan:
         key = ("plan", *base)
         found = self._pieces.get(key)
         if found is None:
             pack, legal = inputs.pack, inputs.legal
             rules = () if pack is None else tuple(applicable(pack, legal))
             registries = tuple(r for r in rules if isinstance(r, RegistryRule))
-            found = self._pieces[key] = _Plan(
+            found = self._pieces[key] = Plan(
                 registries,
                 any(reads_product(r) for r in registries),
                 tuple(
@@ -168,15 +147,15 @@ class CheckMemo:
         return found  # type: ignore[return-value]  # every piece under these keys is a list
 
     def _legal_slots(
-        self, inputs: CheckInputs, base: tuple[object, ...], plan: _Plan
-    ) -> tuple[Reason | _Dynamic, ...]:
+        self, inputs: CheckInputs, base: tuple[object, ...], plan: Plan
+    ) -> tuple[Reason | Dynamic, ...]:
         """The legal layer's reasons in pack order; rules that read the action's subject or
         group stay slots, resolved per question."""
         pack, legal = inputs.pack, inputs.legal
-        slots: list[Reason | _Dynamic] = []
+        slots: list[Reason | Dynamic] = []
         for rule, subject, product in plan.legal_rules:
             if subject or product:
-                slots.append(_Dynamic(rule, subject, product))
+                slots.append(Dynamic(rule, subject, product))
                 continue
             key = _legal_key(rule, inputs.legal.question, base, None, None)
             reason = self._pieces.get(key, _MISSING)
@@ -188,7 +167,7 @@ class CheckMemo:
 
     def resolve(
         self,
-        slots: Sequence[Reason | _Dynamic],
+        slots: Sequence[Reason | Dynamic],
         q: Question,
         base: tuple[object, ...],
         pack: Pack,
@@ -227,6 +206,8 @@ class CheckMemo:
     ) -> list[Reason]:
         """The company layer's reasons, each rule memoised by what its scope reads, and the
         whole layer by everything its rules read together."""
+        if not (policy.caps or policy.cool_offs or policy.windows):
+            return []  # no company rule: nothing to key, nothing to say
         anchors = tuple(self._anchor(cool, q, history) for cool in policy.cool_offs)
         whole = ("company", *base, q.action_group, q.category, q.subject_key, anchors)
         known = self._pieces.get(whole)
