@@ -43,9 +43,10 @@ from cortesia.models.clv.inputs import (
     as_numbers,
     as_rfm,
     fit_log_parameters,
-    model_fields,
+    model_document,
     positive,
     rate,
+    stored_model,
 )
 
 KIND = "bgnbd"
@@ -114,28 +115,12 @@ class BgNbd:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-able form; :meth:`from_dict` reads it back."""
-        return {
-            "model": KIND,
-            "r": self.r,
-            "alpha": self.alpha,
-            "a": self.a,
-            "b": self.b,
-            "log_likelihood": self.log_likelihood,
-            "n_customers": self.n_customers,
-        }
+        return model_document(KIND, self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> BgNbd:
         """The model stored by :meth:`to_dict`; a missing or bad key is refused by name."""
-        values = model_fields(data, KIND, _NAMES)
-        return cls(
-            r=values["r"],
-            alpha=values["alpha"],
-            a=values["a"],
-            b=values["b"],
-            log_likelihood=values["log_likelihood"],
-            n_customers=int(values["n_customers"]),
-        )
+        return stored_model(cls, data, KIND, _NAMES)
 
     def _dead_odds(self, x: FloatArray, t_x: FloatArray, t_obs: FloatArray) -> FloatArray:
         """P(dropped out after the last purchase) / P(alive): zero without repeat purchases."""

@@ -43,10 +43,11 @@ from cortesia.models.clv.inputs import (
     as_numbers,
     as_rfm,
     fit_log_parameters,
-    model_fields,
+    model_document,
     positive,
     rate,
     same_length,
+    stored_model,
     whole,
 )
 
@@ -95,26 +96,12 @@ class GammaGamma:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-able form; :meth:`from_dict` reads it back."""
-        return {
-            "model": KIND,
-            "p": self.p,
-            "q": self.q,
-            "gamma": self.gamma,
-            "log_likelihood": self.log_likelihood,
-            "n_customers": self.n_customers,
-        }
+        return model_document(KIND, self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> GammaGamma:
         """The model stored by :meth:`to_dict`; a missing or bad key is refused by name."""
-        values = model_fields(data, KIND, _NAMES)
-        return cls(
-            p=values["p"],
-            q=values["q"],
-            gamma=values["gamma"],
-            log_likelihood=values["log_likelihood"],
-            n_customers=int(values["n_customers"]),
-        )
+        return stored_model(cls, data, KIND, _NAMES)
 
 
 def gamma_gamma_log_likelihood(

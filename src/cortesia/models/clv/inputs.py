@@ -6,9 +6,11 @@ summary file or a damaged stored model says which column or key is wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +19,7 @@ from scipy.optimize import minimize
 from cortesia.errors import ValidationError
 
 FloatArray = npt.NDArray[np.float64]
+M = TypeVar("M")
 # exp(±30) spans 1e-13..1e13: wide enough for any real cohort, narrow enough that a
 # degenerate sample (nobody churns) stops at a finite, obviously extreme value.
 LOG_BOUND = 30.0
@@ -126,6 +129,20 @@ def model_fields(data: Mapping[str, object], kind: str, names: Sequence[str]) ->
     values["log_likelihood"] = float(log_likelihood)
     values["n_customers"] = whole("n_customers", data.get("n_customers"), minimum=1)
     return values
+
+
+def model_document(kind: str, model: object) -> dict[str, object]:
+    """A fitted model (a dataclass of its parameters, ``log_likelihood`` and
+    ``n_customers``) as a JSON-able table tagged with its ``kind``."""
+    fields: dict[str, Any] = dataclasses.asdict(model)  # type: ignore[call-overload]
+    return {"model": kind, **fields}
+
+
+def stored_model(
+    cls: Callable[..., M], data: Mapping[str, object], kind: str, names: Sequence[str]
+) -> M:
+    """The model of ``cls`` stored by ``model_document``; a missing or bad key is refused."""
+    return cls(**model_fields(data, kind, names))
 
 
 Objective = Callable[[FloatArray], tuple[float, FloatArray]]

@@ -50,9 +50,10 @@ from cortesia.models.clv.inputs import (
     as_flags,
     as_numbers,
     fit_log_parameters,
-    model_fields,
+    model_document,
     positive,
     rate,
+    stored_model,
     whole,
 )
 
@@ -141,24 +142,12 @@ class ShiftedBetaGeometric:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-able form; :meth:`from_dict` reads it back."""
-        return {
-            "model": KIND,
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "log_likelihood": self.log_likelihood,
-            "n_customers": self.n_customers,
-        }
+        return model_document(KIND, self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> ShiftedBetaGeometric:
         """The model stored by :meth:`to_dict`; a missing or bad key is refused by name."""
-        values = model_fields(data, KIND, ("alpha", "beta"))
-        return cls(
-            alpha=values["alpha"],
-            beta=values["beta"],
-            log_likelihood=values["log_likelihood"],
-            n_customers=int(values["n_customers"]),
-        )
+        return stored_model(cls, data, KIND, ("alpha", "beta"))
 
     def _log_b(self) -> float:
         return float(betaln(self.alpha, self.beta))
