@@ -10,7 +10,7 @@ from tests.engine.test_adaptive_scoring import _engine
 
 from cortesia.adapters.memory import MemoryStore
 from cortesia.domain.vocabulary import Channel
-from cortesia.engine.adaptive_evidence import CONFIGURATION, TECHNIQUE
+from cortesia.engine.adaptive_evidence import CONFIGURATION, TECHNIQUE, AdaptiveEvidence
 from cortesia.engine.adaptive_scoring import SNAPSHOT, AdaptiveScorer
 from cortesia.engine.decide import DecisionRequest
 from cortesia.engine.decision_ports import ModelSnapshot
@@ -18,6 +18,7 @@ from cortesia.engine.hub import Engine
 from cortesia.engine.model_views import datamart_models
 from cortesia.models.adm import PredictorReport
 from cortesia.models.adm_export import ModelEvidence, ModelIdentity
+from cortesia.models.quality import RunningQuality
 
 
 def _taught(store: MemoryStore, customers: int = 40) -> Engine:
@@ -95,17 +96,35 @@ def test_the_evidence_survives_the_snapshot_and_a_restored_process_keeps_learnin
     assert (pack.responses, sum(b.positives for b in _predictor(pack, "segment").bins)) == (40, 20)
 
 
-def test_a_snapshot_taken_before_the_evidence_restores_and_bins_count_from_there() -> None:
+def test_a_snapshot_of_an_older_layout_is_set_aside_and_the_log_replayed() -> None:
     store = MemoryStore()
     taught = _scorer(_taught(store, customers=20))
     taught.catch_up(force=True)
     state = taught._state()
     position = state[5]
     assert isinstance(position, int) and taught.version == f"adaptive:{position}"
-    learners = pickle.dumps(state[:6])  # the snapshot as it was before the bins
-    store.save_model_snapshot(ModelSnapshot(SNAPSHOT, position, NOW, learners))
+    # The older layout: the group models in a bank of their own, no layout mark.
+    older = pickle.dumps((taught.propensity, taught.propensity, *state[2:6]))
+    store.save_model_snapshot(ModelSnapshot(SNAPSHOT, position, NOW, older))
     fresh = AdaptiveScorer(store, snapshots=store, explore=False, refresh_seconds=0.0)
     assert fresh.version == taught.version
-    [(_, pack), _] = fresh.datamart_models()
-    assert (pack.responses, pack.positives) == (20, 10)  # the model's own counts
-    assert (pack.predictors, pack.score_bins) == ([], [])  # no bins were kept then
+    assert datamart_models(fresh) == datamart_models(taught)  # every bin counted again
+    x = {"segment": "premium"}
+    keys = ["pack|sms|outbound", "group:sales/data|sms|outbound"]
+    assert list(fresh.propensity.predict_proba_actions(x, keys)) == list(
+        taught.propensity.predict_proba_actions(x, keys)
+    )
+
+
+def test_queued_outcomes_are_counted_before_the_evidence_is_saved_or_read() -> None:
+    kept = AdaptiveEvidence()
+    quality = RunningQuality()
+    for n in range(30):
+        kept.learn("pack|sms|outbound", "sales/data", {"segment": "premium"}, n % 3 == 0, 0.2)
+        quality.add(0.2, n % 3 == 0)
+    saved = pickle.loads(pickle.dumps(kept))  # our own bytes
+    for evidence in (saved, kept):
+        [(_, found)] = evidence.datamart({"pack|sms|outbound": quality})
+        [segment] = found.predictors
+        assert sum(b.positives for b in segment.bins) == 10
+        assert sum(b.negatives for b in segment.bins) == 20

@@ -137,3 +137,44 @@ def test_the_evidence_exports_as_datamart_rows(evidence: BinnedEvidence) -> None
 def test_bin_limits_must_be_positive(name: str) -> None:
     with pytest.raises(ValidationError, match=name):
         BinnedEvidence(**{name: 0})  # type: ignore[arg-type]
+
+
+def _rows(n: int, seed: int) -> list[tuple[dict[str, object], bool, float]]:
+    """Discrete values (exactly summarised), a predictor that appears half-way, text in a
+    numeric column, missing values, and a bool among numbers."""
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[dict[str, object], bool, float]] = []
+    for r in range(n):
+        x: dict[str, object] = {"plan": ["basic", "gold", None][int(rng.integers(3))]}
+        x["age"] = [int(rng.integers(18, 60)), None, "thirty", True][
+            int(rng.choice(4, p=[0.85, 0.05, 0.05, 0.05]))
+        ]
+        if r >= n // 2:
+            x["tenure"] = float(rng.integers(0, 20))
+        rows.append((x, bool(rng.random() < 0.3), float(rng.uniform(0.01, 0.99))))
+    return rows
+
+
+def _view(evidence: BinnedEvidence) -> object:
+    return (
+        evidence.n_seen,
+        evidence.positives,
+        [
+            (p.name, p.kind, [(b.label, b.positives, b.negatives) for b in p.bins])
+            for p in evidence.predictors()
+        ],
+        evidence.score_bins(),
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 7, 500])
+def test_a_batch_counts_what_one_by_one_counts(batch: int) -> None:
+    rows = _rows(600, seed=batch)
+    one_by_one, batched = BinnedEvidence(min_bin_evidence=5), BinnedEvidence(min_bin_evidence=5)
+    for x, y, score in rows:
+        one_by_one.learn(x, y, score)
+    for start in range(0, len(rows), batch):
+        batched.learn_many(rows[start : start + batch])
+    assert _view(batched) == _view(one_by_one)
+    tenure = {p.name: p for p in batched.predictors()}["tenure"]
+    assert sum(b.positives + b.negatives for b in tenure.bins) == 600  # the first half MISSING

@@ -81,14 +81,14 @@ def test_lazy_drift_equals_adding_drift_to_every_weight_after_every_outcome() ->
         x = {"plan": PLANS[int(rng.integers(3))], **({"rare": "yes"} if r % 97 == 0 else {})}
         y = bool(rng.random() < 0.3)
         model.learn_one(x, y)
-        terms = [(0, 1.0)]
+        idx = [0]
         for key in (f"{k}={v}" for k, v in x.items()):
             if key not in index:
                 index[key] = len(mean)
                 mean.append(0.0)
                 var.append(prior)
-            terms.append((index[key], 1.0))
-        adf_update(mean, var, terms, y)
+            idx.append(index[key])
+        adf_update(mean, var, idx, [1.0] * len(idx), y)
         var[:] = [min(v + drift, prior) for v in var]  # eager: every weight, every outcome
     eager = {key: (mean[i], math.sqrt(var[i])) for key, i in index.items()}
     for key, (mu, sd) in model.weights().items():

@@ -232,3 +232,39 @@ def test_a_bank_s_thompson_draw_for_an_action_is_that_action_s_own_draw() -> Non
         together = bank.sample_actions(customer, [action], np.random.default_rng(10))[0]
         alone = bank.sample_proba_one({**customer, "action": action}, np.random.default_rng(10))
         assert together == pytest.approx(alone, abs=1e-12)
+
+
+def _mixed(n: int, seed: int) -> list[tuple[dict[str, object], bool]]:
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[dict[str, object], bool]] = []
+    for _ in range(n):
+        x: dict[str, object] = {
+            "plan": PLANS[int(rng.integers(3))],
+            "age": float(rng.normal(40, 9)),
+        }
+        x["calls"] = int(rng.poisson(2.0))
+        x["vip"] = bool(rng.random() < 0.2)
+        x["balance"] = np.float64(rng.normal(100.0, 30.0))  # a NumPy number
+        rows.append((x, bool(rng.random() < 0.3)))
+    return rows
+
+
+def test_learn_scored_says_what_predict_said_then_learns_as_learn_one() -> None:
+    scored, plain = BayesianLogistic(prior_rate=0.2), BayesianLogistic(prior_rate=0.2)
+    for x, y in _mixed(400, seed=3):
+        expected = scored.predict_proba_one(x)
+        assert scored.learn_scored(x, y) == pytest.approx(expected, rel=1e-12)
+        plain.learn_one(x, y)
+    assert scored.weights() == plain.weights()
+
+
+def test_a_bank_learns_several_rows_at_once_as_it_learns_each_alone() -> None:
+    together = BayesianLogisticBank(prior_rate=0.1)
+    apart = {name: BayesianLogisticBank(prior_rate=0.1) for name in ("own", "kin")}
+    for x, y in _mixed(300, seed=5):
+        expected = together.predict_proba_one({**x, "action": "own"})
+        assert together.learn_rows(x, ["own", "kin"], y) == pytest.approx(expected, rel=1e-12)
+        for name, bank in apart.items():
+            bank.learn_one({**x, "action": name}, y)
+    for name, bank in apart.items():
+        assert together.weights(name) == bank.weights(name)

@@ -12,6 +12,11 @@ model's score distribution. Every predictor is reported *active*: the logistic m
 them all. It also remembers each model's action group (``issue/group``) from the outcomes,
 which places the model in the datamart's decision hierarchy.
 
+Outcomes wait in a short queue (``PENDING``) and are counted a batch at a time, model by
+model (``BinnedEvidence.learn_many``): a predictor's repeated values are counted once with
+their multiplicity, which is most of the cost of keeping the bins. Reading the evidence,
+or pickling it, counts the queue first.
+
 It is part of the scorer's snapshot, so a process restored from a snapshot keeps it.
 """
 
@@ -30,6 +35,10 @@ CONFIGURATION = "Cortesia_Adaptive"
 TECHNIQUE = "BayesianLogistic"
 #: Decision variables that are the model's own context (its key), not predictors.
 CONTEXT = ("channel", "direction")
+#: Outcomes queued before they are counted into the bins.
+PENDING = 4096
+
+Queued = tuple[str, Features, bool, float]
 
 
 def importance(
@@ -76,21 +85,44 @@ class AdaptiveEvidence:
     def __init__(self) -> None:
         self.binned: dict[str, BinnedEvidence] = {}
         self.groups: dict[str, str] = {}
+        self._pending: list[Queued] = []
+
+    def __getstate__(self) -> dict[str, object]:
+        self.flush()
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state.setdefault("_pending", [])
+        self.__dict__.update(state)
 
     def learn(
         self, key: str, group: str | None, x: Features, accepted: bool, before: float
     ) -> None:
         """Count one answered offer of model ``key``; ``before`` is the propensity the model
-        gave it before learning it."""
-        evidence = self.binned.get(key)
-        if evidence is None:
-            # min_predictor_auc 0: every predictor is active, as the logistic model reads
-            # every one (an "inactive" one would still move its scores)
-            evidence = BinnedEvidence(min_predictor_auc=0.0, ignore=CONTEXT)
-            self.binned[key] = evidence
-        evidence.learn(x, accepted, before)
+        gave it before learning it. ``x`` is kept until it is counted: it must not change."""
+        self._pending.append((key, x, accepted, before))
         if group is not None:
             self.groups[key] = group
+        if len(self._pending) >= PENDING:
+            self.flush()
+
+    def flush(self) -> None:
+        """Count every queued outcome into its model's bins."""
+        by_model: dict[str, list[tuple[Features, bool, float]]] = {}
+        for key, x, accepted, before in self._pending:
+            rows = by_model.get(key)
+            if rows is None:
+                rows = by_model[key] = []
+            rows.append((x, accepted, before))
+        self._pending = []
+        for key, rows in by_model.items():
+            evidence = self.binned.get(key)
+            if evidence is None:
+                # min_predictor_auc 0: every predictor is active, as the logistic model reads
+                # every one (an "inactive" one would still move its scores)
+                evidence = BinnedEvidence(min_predictor_auc=0.0, ignore=CONTEXT)
+                self.binned[key] = evidence
+            evidence.learn_many(rows)
 
     def datamart(
         self, quality: Mapping[str, RunningQuality]
@@ -100,6 +132,7 @@ class AdaptiveEvidence:
         Outcomes and performance (the progressive AUC) are the model's own, from its
         running quality; predictors and score distribution from the binned evidence.
         """
+        self.flush()
         models = []
         for key in sorted(quality):
             action, channel, direction = key.split("|")

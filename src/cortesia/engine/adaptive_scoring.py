@@ -3,9 +3,10 @@
 ``AdaptiveScorer`` fills the decision's scoring stage with two online Bayesian learners:
 
 - **propensity** — a ``BayesianLogisticBank``, one model per action × channel × direction
-  over the customer's features, all scored at once. With ``explore`` (the default) the
-  decision uses a Thompson draw from each model's posterior: a new action, uncertain, gets
-  its fair chance; a mature one converges on its mean;
+  over the customer's features, all scored at once, and in the same bank one per action
+  group × channel × direction (what a new action of the group starts from). With
+  ``explore`` (the default) the decision uses a Thompson draw from each model's posterior:
+  a new action, uncertain, gets its fair chance; a mature one converges on its mean;
 - **P(opt-out)** — ``OptOutRisk`` over the contact history, the channel, the purpose, the
   hour and the action's own propensity.
 
@@ -21,7 +22,13 @@ so the models can be exported as Pega's ADM datamart (``datamart_models``).
 The state is saved as a snapshot (``ModelSnapshots``) every ``snapshot_every`` events
 learned, so a process starts from the latest snapshot and catches up from there instead
 of replaying the whole log. Snapshots are pickles: the workspace database is trusted as
-the code is.
+the code is. A snapshot of an older layout is set aside and the log replayed from its
+start (the log keeps every event).
+
+One outcome is learned in a single encoding of its features for the action's model and
+its group's (``BayesianLogisticBank.learn_rows``), and one for the opt-out risk; each
+update also yields the probability the model gave the outcome before learning it, which
+the quality figures and the binned evidence count.
 """
 
 from __future__ import annotations
@@ -89,6 +96,9 @@ def _risk_columns(
 
 OPT_OUT_MODEL = "opt_out"
 SNAPSHOT = "adaptive"
+# The layout of a snapshot's state; an older one (the group models in a bank of their
+# own) is not read: the log is replayed from its start instead.
+STATE_LAYOUT = "adaptive-state-2"
 
 
 def _utc_now() -> datetime:
@@ -97,6 +107,10 @@ def _utc_now() -> datetime:
 
 def _key(action_id: str, channel: Channel, direction: str) -> str:
     return f"{action_id}|{channel.value}|{direction}"
+
+
+def _group_key(group: str, channel: Channel, direction: str) -> str:
+    return f"group:{group}|{channel.value}|{direction}"
 
 
 class AdaptiveScorer:
@@ -125,9 +139,9 @@ class AdaptiveScorer:
         self.refresh_seconds = refresh_seconds
         self._monotonic = monotonic
         self._rng = np.random.default_rng(seed)
+        # Each action's model and, under ``group:`` keys, each action group's: what a new
+        # action of the group starts from. One bank, so one encoding serves both.
         self.propensity = BayesianLogisticBank(prior_rate=0.02, seed=seed)
-        # The action group's model: what a new action of the group starts from.
-        self.group_propensity = BayesianLogisticBank(prior_rate=0.02, seed=seed)
         self.cold_start_evidence = cold_start_evidence
         self.opt_out = OptOutRisk(seed=seed)
         self._cursor = 0
@@ -167,13 +181,12 @@ class AdaptiveScorer:
         self.catch_up()
         x = model_features(env)
         keys = [_key(a.action_id, c, d) for a, c, d in candidates]
-        groups = [_key(a.group, c, d) for a, c, d in candidates]
+        rows = keys + [_group_key(a.group, c, d) for a, c, d in candidates]
         if self.explore:
-            own = self.propensity.sample_actions(x, keys, self._rng)
-            kin = self.group_propensity.sample_actions(x, groups, self._rng)
+            both = self.propensity.sample_actions(x, rows, self._rng)
         else:
-            own = self.propensity.predict_proba_actions(x, keys)
-            kin = self.group_propensity.predict_proba_actions(x, groups)
+            both = self.propensity.predict_proba_actions(x, rows)
+        own, kin = both[: len(keys)], both[len(keys) :]
         # Cold start: an action with little evidence leans on its group's model, and on its
         # own as its evidence grows (weight n / (n + cold_start_evidence)).
         seen = np.array([self._evidence(k) for k in keys], dtype=np.float64)
@@ -208,8 +221,8 @@ class AdaptiveScorer:
 
     def _state(self) -> tuple[object, ...]:
         return (
+            STATE_LAYOUT,
             self.propensity,
-            self.group_propensity,
             self.opt_out,
             self.quality,
             self.opt_out_quality,
@@ -223,17 +236,17 @@ class AdaptiveScorer:
         if found is None or found.position <= self._cursor:
             return
         state = pickle.loads(found.state)  # noqa: S301  # our own snapshot, trusted store
-        # A snapshot from before the binned evidence has six parts: bins count from here.
-        learners, evidence = state[:6], state[6] if len(state) > 6 else AdaptiveEvidence()
+        if state[0] != STATE_LAYOUT:
+            return  # an older layout: the log, which keeps every event, is replayed instead
         (
+            _,
             self.propensity,
-            self.group_propensity,
             self.opt_out,
             self.quality,
             self.opt_out_quality,
             self._cursor,
-        ) = learners
-        self.evidence = evidence
+            self.evidence,
+        ) = state
 
     def _save(self, snapshots: ModelSnapshots) -> None:
         state = pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
@@ -246,19 +259,18 @@ class AdaptiveScorer:
         # the opt-out risk, not of the propensity model itself.
         offered = x.pop(PROPENSITY, None)
         group = x.pop(GROUP, None)
-        key = _key(event.action_id, event.channel, event.direction)
+        channel = event.channel
+        key = _key(event.action_id, channel, event.direction)
         group = group if isinstance(group, str) else None
-        if group is not None:
-            kin = _key(group, event.channel, event.direction)
-            self.group_propensity.learn_one({**x, "action": kin}, event.accepted)
+        rows = [key] if group is None else [key, _group_key(group, channel, event.direction)]
         # Scored before learning: the quality figures are on outcomes the model had not seen.
-        own = {**x, self.propensity.action_key: key}
-        before = self.propensity.predict_proba_one(own)  # one action: the scalar path
-        quality = self.quality.setdefault(key, RunningQuality())
+        before = self.propensity.learn_rows(x, rows, event.accepted)
+        quality = self.quality.get(key)
+        if quality is None:
+            quality = self.quality[key] = RunningQuality()
         quality.add(before, event.accepted, event.occurred_at)
         self.evidence.learn(key, group, x, event.accepted, before)
-        self.propensity.learn_one(own, event.accepted)
-        row = {**x, "channel": event.channel.value, "purpose": event.purpose}
+        row = {**x, "channel": channel.value, "purpose": event.purpose}
         row["propensity"] = offered if isinstance(offered, float | int) else 0.0
         risk = self.opt_out.learn_scored(row, event.opted_out)
         self.opt_out_quality.add(risk, event.opted_out, event.occurred_at)

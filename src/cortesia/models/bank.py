@@ -10,6 +10,7 @@ numbers, 1 million customers × 200 actions in about 5 s.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -83,17 +84,28 @@ class BayesianLogisticBank(BayesianLogistic):
     def learn_one(self, x: Features, y: bool) -> None:
         """Update the model of ``x[action_key]`` with one outcome."""
         action, features = self._split(x)
-        self._observe_scales(features)
-        terms = [(0, 1.0)]
-        for key, value in self._encode(features):
-            i = self._grow(key)
-            if i is not None:
-                terms.append((i, value))
-        mean, var = self._action_weights(action)
-        self._catch_up(var, self._ages[action], terms)
-        adf_update(mean, var, terms, y)
-        self._dirty.add(action)
+        self.learn_rows(features, [action], y)
+
+    def learn_rows(self, x: Features, actions: Sequence[str], y: bool) -> float:
+        """Update the models of every one of ``actions`` with the same outcome ``x``, ``y``
+        (an action's own model and its group's, say), encoding ``x`` once.
+
+        Returns the probability the first action's model gave the outcome before learning
+        it (``predict_proba_one`` of ``x`` with that action). ``x`` holds no action key.
+        Numbers are standardised on the scales as they were, then join them.
+        """
+        idx, values, unseen = self._terms(x)
+        before = math.nan
+        for action in actions:
+            mean, var = self._action_weights(action)
+            if self.drift:
+                self._catch_up(var, self._ages[action], idx)
+            said = adf_update(mean, var, idx, values, y, unseen)
+            if before != before:
+                before = said
+            self._dirty.add(action)
         self._n += 1
+        return before
 
     def weights(self, action: str | None = None) -> dict[str, tuple[float, float]]:
         """An action's posterior mean and deviation per feature (the prior for ``None``)."""
@@ -204,9 +216,10 @@ class BayesianLogisticBank(BayesianLogistic):
             self._ages[action] = [self._n]
         mean, var = weights
         missing = len(self._index) - len(mean)
-        mean.extend([0.0] * missing)
-        var.extend([self.prior_variance] * missing)
-        self._ages[action].extend([self._n] * missing)
+        if missing:
+            mean.extend([0.0] * missing)
+            var.extend([self.prior_variance] * missing)
+            self._ages[action].extend([self._n] * missing)
         return weights
 
     def _score(self, x: Features) -> tuple[float, float]:

@@ -18,6 +18,7 @@ predictor's positives and negatives and B its number of bins::
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from bisect import bisect_left, bisect_right
@@ -146,6 +147,70 @@ class NumericBinning:
         if i <= len(self._edges):
             self._add_point(float(value), int(y))  # type: ignore[arg-type]  # index() checked
 
+    def add(self, value: float | None, y: bool, count: int) -> None:
+        """Count ``count`` outcomes ``y`` of one value (None: missing) at once.
+
+        Examples
+        --------
+        >>> binning = NumericBinning(max_bins=4, min_bin_evidence=1)
+        >>> binning.add(3.0, True, 5)
+        >>> binning.add(None, False, 2)
+        >>> binning.counts()
+        ([5, 0], [0, 2])
+        """
+        if value is None:
+            i = len(self._edges) + 1
+        else:
+            i = bisect_right(self._edges, value)
+            self._add_point(value, int(y), count, merge=False)
+        (self._pos if y else self._neg)[i] += count
+
+    def compact(self) -> None:
+        """Merge the closest summary points until at most ``fine_bins`` remain (after
+        ``add``, which leaves that to one pass: a heap of the gaps between neighbours).
+
+        Examples
+        --------
+        >>> binning = NumericBinning(max_bins=4, min_bin_evidence=1, fine_bins=3)
+        >>> for value in (0.0, 1.0, 1.5, 10.0):
+        ...     binning.add(value, True, 1)
+        >>> binning.compact()
+        >>> binning._points
+        [0.0, 1.25, 10.0]
+        """
+        points, counts = self._points, self._point_counts
+        n = len(points)
+        excess = n - self.fine_bins
+        if excess <= 0:
+            return
+        after = list(range(1, n + 1))  # the next live point; n is the end
+        before = list(range(-1, n - 1))
+        version = [0] * n  # bumped when a point absorbs its neighbour
+        gaps = [(points[i + 1] - points[i], i, 0, 0) for i in range(n - 1)]
+        heapq.heapify(gaps)
+        while excess:
+            _, i, seen_i, seen_j = heapq.heappop(gaps)
+            j = after[i]
+            if version[i] != seen_i or j == n or version[j] != seen_j:
+                continue  # a gap that has changed since it was pushed
+            left, right = counts[i], counts[j]
+            w_left, w_right = left[0] + left[1], right[0] + right[1]
+            points[i] = (points[i] * w_left + points[j] * w_right) / (w_left + w_right)
+            counts[i] = [left[0] + right[0], left[1] + right[1]]
+            version[i] += 1
+            version[j] = -1  # merged away
+            k = after[i] = after[j]
+            if k < n:
+                before[k] = i
+                heapq.heappush(gaps, (points[k] - points[i], i, version[i], version[k]))
+            h = before[i]
+            if h >= 0:
+                heapq.heappush(gaps, (points[i] - points[h], h, version[h], version[i]))
+            excess -= 1
+        live = [i for i in range(n) if version[i] >= 0]
+        self._points = [points[i] for i in live]
+        self._point_counts = [counts[i] for i in live]
+
     def rebuild(self) -> None:
         """Re-cut the scoring bins into equal-frequency groups of the summary points."""
         if not self._points:
@@ -179,15 +244,15 @@ class NumericBinning:
             labels = [f"< {shown[0]}", *middle, f">= {shown[-1]}"]
         return _bins([*labels, MISSING], self._pos, self._neg)
 
-    def _add_point(self, value: float, y: int) -> None:
+    def _add_point(self, value: float, y: int, count: int = 1, *, merge: bool = True) -> None:
         points = self._points
         j = bisect_left(points, value)
         if j < len(points) and points[j] == value:
-            self._point_counts[j][y] += 1
+            self._point_counts[j][y] += count
             return
         points.insert(j, value)
-        self._point_counts.insert(j, [1 - y, y])
-        if len(points) > self.fine_bins:
+        self._point_counts.insert(j, [0, count] if y else [count, 0])
+        if merge and len(points) > self.fine_bins:
             gaps = [b - a for a, b in itertools.pairwise(points)]
             k = gaps.index(min(gaps))
             left, right = self._point_counts[k], self._point_counts.pop(k + 1)
@@ -235,15 +300,27 @@ class SymbolicBinning:
 
     def learn(self, value: object, y: bool) -> None:
         """Count one outcome in the bin of ``value``."""
-        i = self.index(value)
-        (self._pos if y else self._neg)[i] += 1
-        if i == len(self._labels):
+        self.add(None if is_missing(value) else str(value), y, 1)
+
+    def add(self, value: str | None, y: bool, count: int) -> None:
+        """Count ``count`` outcomes ``y`` of one value (None: missing) at once.
+
+        Examples
+        --------
+        >>> binning = SymbolicBinning(min_bin_evidence=1)
+        >>> binning.add("gold", True, 3)
+        >>> binning.add(None, False, 1)
+        >>> binning.counts()
+        ([3, 0], [0, 1])
+        """
+        if value is None:
+            (self._pos if y else self._neg)[len(self._labels)] += count
             return
-        key = str(value)
-        counts = self._values.get(key)
+        (self._pos if y else self._neg)[self._bin_of.get(value, 0)] += count
+        counts = self._values.get(value)
         if counts is None and len(self._values) < self.max_values:
-            counts = self._values[key] = [0, 0]
-        (counts if counts is not None else self._overflow)[int(y)] += 1
+            counts = self._values[value] = [0, 0]
+        (counts if counts is not None else self._overflow)[int(y)] += count
 
     def rebuild(self) -> None:
         """Give every value seen ``min_bin_evidence`` times its own bin."""

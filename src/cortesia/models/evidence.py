@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -79,6 +80,20 @@ def score_bins(positives: Sequence[int], negatives: Sequence[int]) -> list[Score
         for i, (p, q) in enumerate(zip(positives, negatives, strict=True))
         if p or q
     ]
+
+
+def _as_number(value: object) -> float | None:
+    """A numeric predictor's value: text where numbers were seen is unreadable, so missing."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return None if value != value else float(value)  # type: ignore[arg-type]
+    if is_missing(value) or not is_numeric(value):
+        return None
+    return float(value)
+
+
+def _as_symbol(value: object) -> str | None:
+    return None if is_missing(value) else str(value)
 
 
 def _sigmoid(logit: float) -> float:
@@ -169,34 +184,58 @@ class BinnedEvidence:
     def learn(self, x: Features, y: bool, score: float) -> None:
         """Count one outcome in the bins of ``x``; ``score`` is the propensity the model
         gave it before learning it."""
-        predictors = self._predictors
-        for name, binning in predictors.items():
-            value = x.get(name)
-            try:
-                binning.learn(value, y)
-            except ValidationError:  # text where numbers were seen: unreadable, so missing
-                binning.learn(None, y)
-        if not x.keys() <= self._known:
-            self._add_predictors(x, y)
-        (self._score_pos if y else self._score_neg)[logit_bucket(score, SCORE_BUCKETS)] += 1
-        self._n += 1
-        self._positives += int(y)
+        self.learn_many([(x, y, score)])
 
-    def _add_predictors(self, x: Features, y: bool) -> None:
-        for name, value in x.items():
-            if name in self._known or is_missing(value):
-                continue
-            binning: Binning
-            if is_numeric(value):
-                binning = NumericBinning(
-                    max_bins=self.max_bins, min_bin_evidence=self.min_bin_evidence
-                )
+    def learn_many(self, rows: Sequence[tuple[Features, bool, float]]) -> None:
+        """Count many outcomes, in order, as ``learn`` would one by one: each distinct
+        value of a predictor is counted once with its multiplicity, which is what makes
+        a batch cheap (a numeric summary may merge its points in another order)."""
+        if not rows:
+            return
+        starts = self._introduce(rows)
+        ys = [y for _, y, _ in rows]
+        for name, binning in self._predictors.items():
+            start = starts.get(name, 0)
+            part = rows[start:] if start else rows
+            values = [x.get(name) for x, _, _ in part]
+            outcomes = ys[start:] if start else ys
+            tally = Counter(zip(map(type, values), values, outcomes, strict=True))
+            if isinstance(binning, NumericBinning):
+                for (_, value, y), count in tally.items():
+                    binning.add(_as_number(value), y, count)
+                binning.compact()
             else:
-                binning = SymbolicBinning(min_bin_evidence=self.min_bin_evidence)
-            binning.learn(value, y)
-            self._predictors[name] = binning
-            self._known.add(name)
-            self._absent_before[name] = (self._positives, self._n - self._positives)
+                for (_, value, y), count in tally.items():
+                    binning.add(_as_symbol(value), y, count)
+        score_pos, score_neg = self._score_pos, self._score_neg
+        for _, y, score in rows:
+            (score_pos if y else score_neg)[logit_bucket(score, SCORE_BUCKETS)] += 1
+        positives = sum(ys)
+        self._n += len(rows)
+        self._positives += positives
+
+    def _introduce(self, rows: Sequence[tuple[Features, bool, float]]) -> dict[str, int]:
+        """Add the predictors ``rows`` show for the first time (with a present value); the
+        row each one starts counting from, the outcomes before it going to its MISSING."""
+        starts: dict[str, int] = {}
+        known, n, positives = self._known, self._n, self._positives
+        for r, (x, y, _) in enumerate(rows):
+            if not x.keys() <= known:
+                for name, value in x.items():
+                    if name in known or is_missing(value):
+                        continue
+                    self._predictors[name] = self._binning(value)
+                    known.add(name)
+                    self._absent_before[name] = (positives, n - positives)
+                    starts[name] = r
+            n += 1
+            positives += int(y)
+        return starts
+
+    def _binning(self, value: object) -> Binning:
+        if is_numeric(value):
+            return NumericBinning(max_bins=self.max_bins, min_bin_evidence=self.min_bin_evidence)
+        return SymbolicBinning(min_bin_evidence=self.min_bin_evidence)
 
     def predictors(self) -> list[PredictorReport]:
         """Every predictor, by name, with its kind, AUC, activity and bins (MISSING last)."""

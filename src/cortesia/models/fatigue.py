@@ -27,6 +27,7 @@ probability calibrated.
 
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 
@@ -65,6 +66,16 @@ def is_opt_out(outcome: str) -> bool:
     return outcome in OPT_OUTS
 
 
+CHANNEL_COUNTS = tuple(f"channel_contacts_{window}" for window in WINDOWS)
+_NO_CHANNEL = ("",) * len(WINDOWS)
+
+
+@functools.cache
+def _channel_keys(channel: str) -> tuple[str, ...]:
+    """The decision variables of a channel's own contact counts, one per window."""
+    return tuple(f"contacts_{window}_{channel}" for window in WINDOWS)
+
+
 def hour_band(hour: int) -> str:
     """The part of the day an hour (0–23, customer-local) falls in.
 
@@ -74,6 +85,9 @@ def hour_band(hour: int) -> str:
     ['night', 'morning', 'afternoon', 'evening', 'night']
     """
     return next(band for end, band in _BANDS if hour < end)
+
+
+_HOUR_BANDS = tuple(hour_band(hour) for hour in range(24))
 
 
 def _number(name: str, value: object) -> float | None:
@@ -184,17 +198,22 @@ class OptOutRisk:
         """
         found: dict[str, object] = {}
         channel = x.get("channel")
+        cap = self.count_cap
         for name in COUNTS:
-            found[name] = self._count(name, x.get(name))
-        for window in WINDOWS:
-            key = f"contacts_{window}_{channel}" if isinstance(channel, str) else ""
-            found[f"channel_contacts_{window}"] = self._count(key, x.get(key))
+            value = x.get(name)
+            if type(value) is int and 0 <= value <= cap:  # the common case, checked first
+                found[name] = math.log1p(value)
+            else:
+                found[name] = self._count(name, value)
+        keys = _channel_keys(channel) if isinstance(channel, str) else _NO_CHANNEL
+        for feature, key in zip(CHANNEL_COUNTS, keys, strict=True):
+            found[feature] = self._count(key, x.get(key))
         days = _number("days_since_last_contact", x.get("days_since_last_contact"))
         found["recency"] = 0.0 if days is None else 1.0 / (1.0 + max(days, 0.0))
         relevance = _number("propensity", x.get("propensity"))
         found["relevance"] = None if relevance is None else min(max(relevance, 0.0), 1.0)
         hour = _number("hour", x.get("hour"))
-        found["hour_band"] = None if hour is None else hour_band(self._hour(hour))
+        found["hour_band"] = None if hour is None else _HOUR_BANDS[self._hour(hour)]
         weekday = _number("weekday", x.get("weekday"))
         found["day_type"] = None if weekday is None else self._day_type(weekday)
         found["channel"], found["purpose"] = channel, x.get("purpose")
@@ -207,10 +226,7 @@ class OptOutRisk:
     def learn_scored(self, x: Features, y: bool) -> float:
         """``predict_proba_one(x)`` as it was before learning ``y``, then ``learn_one``:
         the features are derived once for both."""
-        found = self.features(x)
-        before = self._model.predict_proba_one(found)
-        self._model.learn_one(found, y)
-        return before
+        return self._model.learn_scored(self.features(x), y)
 
     def predict_proba_one(self, x: Features) -> float:
         """P(opt-out | this contact), averaged over the posterior."""

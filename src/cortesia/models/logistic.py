@@ -52,6 +52,25 @@ from cortesia.models.probit import (
 _BIAS = "(bias)"
 
 
+def _read_then_observe(
+    scales: dict[str, list[float]], name: str, value: float, clip: float
+) -> float:
+    """``value`` standardised on its feature's running scale, clipped to ``±clip``; then
+    the value joins the scale (Welford's running mean and sum of squares)."""
+    scale = scales.get(name)
+    z = 0.0
+    if scale is None:
+        scale = scales[name] = [0.0, 0.0, 0.0]
+    elif scale[2] > 0.0:
+        z = (value - scale[1]) / math.sqrt(scale[2] / scale[0])
+        z = clip if z > clip else -clip if z < -clip else z
+    scale[0] += 1.0
+    delta = value - scale[1]
+    scale[1] += delta / scale[0]
+    scale[2] += delta * (value - scale[1])
+    return z
+
+
 class BayesianLogistic:
     """Online Bayesian logistic regression with a diagonal Gaussian posterior.
 
@@ -139,16 +158,22 @@ class BayesianLogistic:
         }
 
     def learn_one(self, x: Features, y: bool) -> None:
-        """Update the posterior with one outcome (assumed-density filtering)."""
-        self._observe_scales(x)
-        terms = [(0, 1.0)]
-        for key, value in self._encode(x):
-            i = self._grow(key)
-            if i is not None:
-                terms.append((i, value))
-        self._catch_up(self._var, self._touched, terms)
-        adf_update(self._mean, self._var, terms, y)
+        """Update the posterior with one outcome (assumed-density filtering).
+
+        Numbers are standardised on the scales of the outcomes before this one, as
+        ``predict_proba_one`` read them, and then join those scales.
+        """
+        self.learn_scored(x, y)
+
+    def learn_scored(self, x: Features, y: bool) -> float:
+        """``predict_proba_one(x)`` as it was before learning ``y``, then ``learn_one``:
+        one encoding serves both (test-then-train at the cost of a single update)."""
+        idx, values, unseen = self._terms(x)
+        if self.drift:
+            self._catch_up(self._var, self._touched, idx)
+        before = adf_update(self._mean, self._var, idx, values, y, unseen)
         self._n += 1
+        return before
 
     def predict_proba_one(self, x: Features) -> float:
         """P(y = True | x) = Φ(m / √(β² + v)), averaged over the posterior."""
@@ -194,13 +219,43 @@ class BayesianLogistic:
         grown = var[i] + self.drift * (self._n - touched[i])
         return min(grown, max(var[i], self.prior_variance))
 
-    def _catch_up(
-        self, var: list[float], touched: list[int], terms: list[tuple[int, float]]
-    ) -> None:
-        """Store the drift of the weights about to be updated, and mark them current."""
-        for i, _ in terms:
+    def _catch_up(self, var: list[float], touched: list[int], idx: list[int]) -> None:
+        """Store the drift of the weights about to be updated, and mark them current
+        (only with ``drift``, which is fixed when the model is made)."""
+        for i in idx:
             var[i] = self._grown(var, touched, i)
             touched[i] = self._n
+
+    def _terms(self, x: Features) -> tuple[list[int], list[float], float]:
+        """Encode ``x`` for learning, in one pass: the weights it reads (the vocabulary
+        grows), their values on the scales as they were, then its numbers join the scales.
+
+        Returns the indices (the bias first), the values, and the prior variance of the
+        features the full vocabulary could not hold.
+        """
+        idx, values, unseen = [0], [1.0], 0.0
+        index, scales, clip = self._index, self._scale, self.clip
+        for name, value in x.items():
+            kind = type(value)
+            if kind is str:
+                key, z = f"{name}={value}", 1.0
+            elif kind is float or kind is int:
+                if value != value:  # NaN: missing
+                    continue
+                key, z = name, _read_then_observe(scales, name, value, clip)  # type: ignore[arg-type]
+            elif value is None or (pair := self._odd_feature(name, value)) is None:
+                continue
+            else:
+                key, z = pair
+            i = index.get(key)
+            if i is None:
+                i = self._grow(key)
+                if i is None:
+                    unseen += self.prior_variance * z * z
+                    continue
+            idx.append(i)
+            values.append(z)
+        return idx, values, unseen
 
     def _score(self, x: Features) -> tuple[float, float]:
         mean, var = self._mean[0], self._grown(self._var, self._touched, 0)
@@ -228,15 +283,13 @@ class BayesianLogistic:
                 found.append(pair)
         return found
 
-    def _observe_scales(self, x: Features) -> None:
-        """Fold every present numeric feature of ``x`` into its running scale."""
-        for name, value in x.items():
-            kind = type(value)
-            if kind is float or kind is int:
-                if value == value:
-                    self._observe_scale(name, value)  # type: ignore[arg-type]
-            elif kind is not str and is_numeric(value) and not is_missing(value):
-                self._observe_scale(name, float(value))
+    def _odd_feature(self, name: str, value: object) -> tuple[str, float] | None:
+        """``_feature`` for a value of no exact plain type (a NumPy number, a bool); a
+        number then joins its scale."""
+        pair = self._feature(name, value)
+        if pair is not None and type(value) is not bool and is_numeric(value):
+            self._observe_scale(name, float(value))
+        return pair
 
     def _feature(self, name: str, value: object) -> tuple[str, float] | None:
         if is_missing(value):

@@ -80,15 +80,42 @@ def _truncated_moments(t: float) -> tuple[float, float]:
 
 
 def adf_update(
-    mean: list[float], var: list[float], terms: list[tuple[int, float]], y: bool
-) -> None:
-    """Assumed-density filtering of one outcome into independent Gaussian weights."""
-    m = sum(mean[i] * value for i, value in terms)
-    total = BETA2 + sum(var[i] * value * value for i, value in terms)
-    sign = 1.0 if y else -1.0
+    mean: list[float],
+    var: list[float],
+    idx: list[int],
+    values: list[float],
+    y: bool,
+    unseen: float = 0.0,
+) -> float:
+    """Assumed-density filtering of one outcome into independent Gaussian weights.
+
+    ``idx`` and ``values`` are the encoded outcome: the weights it reads and their values.
+    Returns the probability the weights gave the outcome *before* learning it,
+    ``Φ(m / √(β² + v + unseen))``, where ``unseen`` is the prior variance of features the
+    vocabulary could not hold: what ``predict_proba_one`` says for the same encoding.
+
+    Examples
+    --------
+    >>> mean, var = [0.0, 0.0], [1.0, 1.0]
+    >>> before = adf_update(mean, var, [0, 1], [1.0, 2.0], True)
+    >>> before, mean[1] > mean[0] > 0.0, var[1] < var[0] < 1.0
+    (0.5, True, True)
+    """
+    m = 0.0
+    spread = 0.0
+    for i, value in zip(idx, values, strict=True):
+        m += mean[i] * value
+        spread += var[i] * value * value
+    before = normal_cdf(m / math.sqrt(BETA2 + spread + unseen))
+    total = BETA2 + spread
     root = math.sqrt(total)
+    sign = 1.0 if y else -1.0
     v, w = _truncated_moments(sign * m / root)
-    for i, value in terms:
+    step = sign * v / root
+    shrink = w / total
+    for i, value in zip(idx, values, strict=True):
         old = var[i]
-        mean[i] += sign * value * old / root * v
-        var[i] = old * max(1.0 - value * value * old / total * w, 1e-9)
+        mean[i] += step * value * old
+        kept = 1.0 - value * value * old * shrink
+        var[i] = old * (kept if kept > 1e-9 else 1e-9)  # never certain
+    return before

@@ -30,46 +30,57 @@ class RunningQuality:
     """Progressive AUC, calibration error and evidence of one model."""
 
     def __init__(self) -> None:
-        self._positive = np.zeros(BINS, dtype=np.int64)
-        self._negative = np.zeros(BINS, dtype=np.int64)
-        self._predicted = np.zeros(BINS, dtype=np.float64)
+        # Plain lists: one outcome adds to one bin, which a Python list does faster than
+        # an array; the figures are computed on arrays when asked.
+        self._positive = [0] * BINS
+        self._negative = [0] * BINS
+        self._predicted = [0.0] * BINS
+        self._n = 0
+        self._positives = 0
         self.last_update: datetime | None = None
 
     def add(self, predicted: float, outcome: bool, at: datetime | None = None) -> None:
         """Count one outcome with the probability the model gave it before learning it."""
         index = min(int(predicted * BINS), BINS - 1) if predicted > 0 else 0
-        (self._positive if outcome else self._negative)[index] += 1
+        if outcome:
+            self._positive[index] += 1
+            self._positives += 1
+        else:
+            self._negative[index] += 1
+        self._n += 1
         self._predicted[index] += predicted
         if at is not None:
             self.last_update = at
 
     @property
     def n(self) -> int:
-        return int(self._positive.sum() + self._negative.sum())
+        return self._n
 
     @property
     def positives(self) -> int:
-        return int(self._positive.sum())
+        return self._positives
 
     @property
     def auc(self) -> float:
         """P(a positive scores above a negative); 0.5 until both kinds were seen."""
-        positives, negatives = self._positive.sum(), self._negative.sum()
+        positives, negatives = self._positives, self._n - self._positives
         if positives == 0 or negatives == 0:
             return 0.5
-        below = np.concatenate(([0], np.cumsum(self._negative)[:-1]))
-        pairs = (self._positive * below).sum() + 0.5 * (self._positive * self._negative).sum()
+        positive, negative = np.array(self._positive), np.array(self._negative)
+        below = np.concatenate(([0], np.cumsum(negative)[:-1]))
+        pairs = (positive * below).sum() + 0.5 * (positive * negative).sum()
         return float(pairs / (positives * negatives))
 
     @property
     def calibration_error(self) -> float:
         """Expected calibration error: |mean prediction − observed rate| weighted by bin."""
-        counts = self._positive + self._negative
+        positive = np.array(self._positive)
+        counts = positive + np.array(self._negative)
         total = counts.sum()
         if total == 0:
             return 0.0
         seen = counts > 0
-        gap = np.abs(self._predicted[seen] - self._positive[seen]) / counts[seen]
+        gap = np.abs(np.array(self._predicted)[seen] - positive[seen]) / counts[seen]
         return float((gap * counts[seen]).sum() / total)
 
     @property
