@@ -172,3 +172,27 @@ def test_the_interval_and_draws_surround_the_risk_on_one_scale(trained: tuple) -
         draws = [model.sample_proba_one(x, rng) for _ in range(2000)]
         assert low < risk < high
         assert np.mean(draws) == pytest.approx(risk, rel=0.1)
+
+
+def test_a_customer_s_offers_score_together_as_each_alone() -> None:
+    rows, outcomes = contact_stream(3000)
+    risk = OptOutRisk(prior_rate=0.01)
+    for x, y in zip(rows, outcomes, strict=True):
+        risk.learn_one(x, y)
+    rng = np.random.default_rng(8)
+    purposes = ("marketing", "service", "music_video_offers")
+    for customer in rows[:40]:
+        history = {
+            k: v for k, v in customer.items() if k not in ("channel", "purpose", "propensity")
+        }
+        offers = [
+            (CHANNELS[int(rng.integers(3))], purposes[int(rng.integers(3))]) for _ in range(9)
+        ]
+        relevance = rng.uniform(-0.1, 1.1, size=9)  # clipped to [0, 1] like a single row
+        relevance[3] = math.nan  # an unknown propensity: no relevance
+        together = risk.predict_proba_offers(history, offers, relevance)
+        for (channel, purpose), p, said in zip(offers, relevance, together, strict=True):
+            row = {**history, "channel": channel, "purpose": purpose}
+            if not math.isnan(p):
+                row["propensity"] = float(p)
+            assert said == pytest.approx(risk.predict_proba_one(row), rel=1e-12)

@@ -33,7 +33,6 @@ the quality figures and the binned evidence count.
 
 from __future__ import annotations
 
-import math
 import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -53,7 +52,7 @@ from cortesia.engine.decision_ports import (
 from cortesia.engine.scoring import Propensities
 from cortesia.models.adm_export import ModelEvidence, ModelIdentity
 from cortesia.models.bank import BayesianLogisticBank
-from cortesia.models.fatigue import COUNTS, WINDOWS, OptOutRisk
+from cortesia.models.fatigue import OptOutRisk
 from cortesia.models.quality import RunningQuality
 
 Candidate = tuple[Action, Channel, str]
@@ -71,27 +70,6 @@ def model_features(env: Mapping[str, object]) -> dict[str, object]:
 _NOT_FEATURES = frozenset({"today", "time_zone"})
 PROPENSITY = "offered_propensity"  # the key of the decision's propensity in learning features
 GROUP = "offered_group"  # the key of the offered action's group in learning features
-
-
-def _risk_columns(
-    x: Mapping[str, object], candidates: Sequence[Candidate], accept: np.ndarray
-) -> dict[str, np.ndarray]:
-    """What the opt-out risk reads, as columns: the customer's history repeated for every
-    candidate, and each candidate's channel, purpose and propensity (the columnar path:
-    one call for the whole decision)."""
-    n = len(candidates)
-    channels = {c.value for _, c, _ in candidates}
-    names = [*COUNTS, "days_since_last_contact", "hour", "weekday"]
-    names += [f"contacts_{w}_{c}" for w in WINDOWS for c in sorted(channels)]
-    columns: dict[str, np.ndarray] = {}
-    for name in names:
-        value = x.get(name)
-        number = float(value) if isinstance(value, int | float) else math.nan
-        columns[name] = np.full(n, number)
-    columns["channel"] = np.array([c.value for _, c, _ in candidates])
-    columns["purpose"] = np.array([a.purpose for a, _, _ in candidates])
-    columns["propensity"] = np.asarray(accept, dtype=np.float64)
-    return columns
 
 
 OPT_OUT_MODEL = "opt_out"
@@ -192,7 +170,8 @@ class AdaptiveScorer:
         seen = np.array([self._evidence(k) for k in keys], dtype=np.float64)
         trust = seen / (seen + self.cold_start_evidence)
         accept = trust * own + (1.0 - trust) * kin
-        risk = self.opt_out.predict_proba_many(_risk_columns(x, candidates, accept))
+        offers = [(c.value, a.purpose) for a, c, _ in candidates]
+        risk = self.opt_out.predict_proba_offers(x, offers, accept)
         return [Propensities(float(p), float(r)) for p, r in zip(accept, risk, strict=True)]
 
     def _evidence(self, key: str) -> int:

@@ -206,6 +206,21 @@ class BayesianLogistic:
                 self._add_objects(name, column, mean, var)
         return probit_proba_array(mean, var)
 
+    def linear_score(self, x: Features) -> tuple[float, float]:
+        """The score s = w·x of ``x`` as the posterior sees it: its mean and variance."""
+        return self._score(x)
+
+    def add_numeric_column(
+        self,
+        name: str,
+        values: NDArray[np.float64],
+        mean: NDArray[np.float64],
+        var: NDArray[np.float64],
+    ) -> None:
+        """Add numeric feature ``name``'s part of the scores of many rows to ``mean`` and
+        ``var`` (NaN: missing), as ``predict_proba_many`` does for a column."""
+        self._add_numeric(name, values, mean, var)
+
     def __setstate__(self, state: dict[str, object]) -> None:
         """Unpickle, also a snapshot taken before ``drift`` existed (it never forgot)."""
         state.setdefault("drift", 0.0)
