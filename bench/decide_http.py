@@ -6,6 +6,11 @@ the ``decide`` scope, and drives ``POST /v1/decisions`` with ``wrk`` (Debian pac
 ``wrk``): random customers among those with an opt-in, random channels, the instant fixed
 in the body. wrk runs on the same two cores as the service, so it takes its share.
 
+Besides wrk's rate and latencies it prints the service's CPU time a request (user and
+system, every process of the service): one worker's ceiling is 1,000 ms over that figure,
+and it tells the service's own cost apart from wrk's share of the cores. It still moves
+with the host (on a shared virtual machine, by ±15 % between runs of the same code).
+
     .venv/bin/python bench/decide_http.py [--workers 1] [--connections 16] [--seconds 20]
 """
 
@@ -78,11 +83,47 @@ def start(workers: int, pin: bool) -> subprocess.Popen[bytes]:
     sys.exit("the service did not start")
 
 
+def cpu_seconds(root: int) -> tuple[float, float]:
+    """User and system CPU seconds of process ``root`` and every descendant (Linux /proc)."""
+    parents: dict[int, int] = {}
+    spent: dict[int, tuple[float, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        spent[int(entry.name)] = (int(fields[11]) / tick, int(fields[12]) / tick)
+    user = system = 0.0
+    for pid, (in_user, in_system) in spent.items():
+        ancestor = pid
+        while ancestor not in (root, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor == root:
+            user, system = user + in_user, system + in_system
+    return user, system
+
+
 def run_wrk(script: Path, connections: int, seconds: int, pin: bool) -> str:
     command = ["taskset", "-c", "0"] if pin else []
     command += ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
     command.append(f"http://127.0.0.1:{PORT}")
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def requests_of(report: str) -> int:
+    done = re.search(r"(\d+) requests in", report)
+    return int(done.group(1)) if done else 0
+
+
+def per_request(before: tuple[float, float], after: tuple[float, float], report: str) -> str:
+    """The service's CPU milliseconds a request, user + system."""
+    done = max(requests_of(report), 1)
+    user, system = ((b - a) * 1000 / done for a, b in zip(before, after, strict=True))
+    return f"{user + system:.3f} ms (user {user:.3f} + system {system:.3f})"
 
 
 def summary(report: str) -> str:
@@ -111,14 +152,17 @@ def main() -> None:
     server = start(args.workers, args.pin)
     try:
         run_wrk(script, args.connections, 3, args.pin)  # warm-up: caches, catalog
+        before = cpu_seconds(server.pid)
         report = run_wrk(script, args.connections, args.seconds, args.pin)
+        after = cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(report)
     print(
         f"{args.workers} worker(s), {args.connections} connections, {args.seconds} s: "
-        f"{summary(report)}; load average after: {os.getloadavg()[0]:.2f}"
+        f"{summary(report)}; service CPU a request {per_request(before, after, report)}; "
+        f"load average after: {os.getloadavg()[0]:.2f}"
     )
 
 

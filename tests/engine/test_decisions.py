@@ -54,6 +54,19 @@ def test_an_opted_out_customer_gets_silence_from_the_contact_policy() -> None:
     assert decision.silent
 
 
+def test_every_candidate_the_policy_refuses_says_the_policys_first_denial() -> None:
+    engine = decision_engine(action("pack"), action("tv", value=12), action("roam", value=9))
+    reachable(engine, "ana")
+    consent(engine, "ana", "sms", "opt_out", NOW - timedelta(days=1))
+    decision = engine.decisions.decide(_sms("ana"))
+    verdict = engine.policy.check("ana", Channel.SMS, "marketing", NOW)
+    first, *more = verdict.denials()
+    said = f"{first.layer.value} rule {first.rule}: {first.detail}"
+    said += f" (and {len(more)} more)" if more else ""
+    stages = _stages(decision)
+    assert {stages[a] for a in ("pack", "tv", "roam")} == {("policy", said)}
+
+
 def test_an_action_not_worth_its_risk_is_not_offered() -> None:
     # A premium customer has 2,000 at stake: 0.001 · 2000 = 2 exceeds 0.1 · 10 = 1.
     engine = decision_engine(action("pack", value=10))

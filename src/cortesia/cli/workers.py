@@ -31,13 +31,21 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def service_config(app: Any, **options: Any) -> uvicorn.Config:
     """How every service process runs its app: uvloop and httptools (uvicorn's pick when
-    installed, named here so a missing one fails loudly), warnings only, and no access
-    log — a line per request cost about 5 % of the decisions one worker serves; a proxy in
-    front keeps the access log where one is wanted."""
+    installed, named here so a missing one fails loudly) with each response written to
+    the socket at once (``one_write``), warnings only, and no access log — a line per
+    request cost about 5 % of the decisions one worker serves; a proxy in front keeps the
+    access log where one is wanted."""
     import uvicorn
 
+    from cortesia.api.one_write import OneWriteProtocol
+
     return uvicorn.Config(
-        app, loop="uvloop", http="httptools", log_level="warning", access_log=False, **options
+        app,
+        loop="uvloop",
+        http=OneWriteProtocol,
+        log_level="warning",
+        access_log=False,
+        **options,
     )
 
 

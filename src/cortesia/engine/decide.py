@@ -31,6 +31,7 @@ from cortesia.domain.decisions import (
 from cortesia.domain.explain import decision_reason
 from cortesia.domain.policy.context import Question
 from cortesia.domain.rules import Rule
+from cortesia.domain.verdict import Verdict
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.arbitration import Passed, Pricing, arbitrate
 from cortesia.engine.candidates import policy_stop, timing_stop
@@ -85,6 +86,15 @@ class _Round:
     session: CustomerPolicy
     env: dict[str, object]
     trace: list[CandidateTrace] = field(default_factory=list)
+    refusals: dict[int, tuple[Verdict, str]] = field(default_factory=dict)
+
+    def refusal(self, verdict: Verdict) -> str:
+        """Why the contact policy refused: said once per verdict, since most refused
+        candidates of a channel share one verdict object (a consent stop, say)."""
+        found = self.refusals.get(id(verdict))
+        if found is None or found[0] is not verdict:  # the verdict kept: its id stays its
+            found = self.refusals[id(verdict)] = (verdict, policy_stop(verdict) or "refused")
+        return found[1]
 
 
 class DecisionService:
@@ -237,7 +247,7 @@ class DecisionService:
         )
         verdict = current.session.check(question)
         if not verdict.allowed:
-            refused = policy_stop(verdict) or "refused"
+            refused = current.refusal(verdict)
             current.trace.append(_stopped(action, request.channel, Stage.POLICY, refused))
             return None
         return Passed(action, treatment, question)
