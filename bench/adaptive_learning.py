@@ -8,6 +8,8 @@ features a decision keeps: customer attributes, context, contact-history counts)
   group's propensity models, the opt-out risk, the running quality and the binned
   evidence behind the ADM export), read from an in-memory log; and the same with the
   binned evidence left out (its ``learn`` a no-op), runs alternating, to see its cost;
+- the same, read from a SQLite learning log (the store's own paging and decoding of
+  every event: what a process catching up pays);
 - the evidence keepers alone, fed the same events: one ``AdaptiveNaiveBayes`` per model
   (a full ADM model), the lighter ``BinnedEvidence`` fed one by one, and the scorer's
   ``AdaptiveEvidence``, which queues outcomes and counts them in batches;
@@ -24,12 +26,16 @@ from __future__ import annotations
 import argparse
 import math
 import pickle
+import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
+from cortesia.adapters.sql.migrate import upgrade
+from cortesia.adapters.sql.store import SqlStore
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.adaptive_evidence import CONTEXT, AdaptiveEvidence
 from cortesia.engine.adaptive_scoring import GROUP, PROPENSITY, AdaptiveScorer
@@ -128,6 +134,7 @@ def main() -> None:
         f"{args.groups} groups"
     )
     scorers = _scorer_throughput(events, args.repeats)
+    _sqlite_throughput(events, args.repeats)
     _evidence_throughput(events, args.repeats)
     for evidence, label in ((True, "with"), (False, "without")):
         _snapshot(scorers[evidence], label, args.repeats)
@@ -155,6 +162,31 @@ def _scorer_throughput(events: list[LearningEvent], repeats: int) -> dict[bool, 
             f"({seconds * 1e6 / n:.1f} µs each)"
         )
     return scorers
+
+
+def _sqlite_throughput(events: list[LearningEvent], repeats: int) -> None:
+    """The whole scorer learning from a SQLite learning log, as a process catches up."""
+    with tempfile.TemporaryDirectory(prefix="cortesia-learning-") as folder:
+        url = f"sqlite:///{Path(folder) / 'learning.db'}"
+        upgrade(url)
+        store = SqlStore(url)
+        try:
+            for start in range(0, len(events), 1_000):
+                store.append_learning(events[start : start + 1_000])
+
+            def run() -> None:
+                scorer = AdaptiveScorer(store, refresh_seconds=0.0)
+                scorer.catch_up(force=True)
+                scorer.evidence.flush()
+
+            seconds = best_of(repeats, run)
+        finally:
+            store.close()
+    n = len(events)
+    print(
+        f"AdaptiveScorer.catch_up from a SQLite learning log: {n / seconds:,.0f} updates/s "
+        f"({seconds * 1e6 / n:.1f} µs each)"
+    )
 
 
 def _evidence_throughput(events: list[LearningEvent], repeats: int) -> None:

@@ -52,25 +52,6 @@ from cortesia.models.probit import (
 _BIAS = "(bias)"
 
 
-def _read_then_observe(
-    scales: dict[str, list[float]], name: str, value: float, clip: float
-) -> float:
-    """``value`` standardised on its feature's running scale, clipped to ``±clip``; then
-    the value joins the scale (Welford's running mean and sum of squares)."""
-    scale = scales.get(name)
-    z = 0.0
-    if scale is None:
-        scale = scales[name] = [0.0, 0.0, 0.0]
-    elif scale[2] > 0.0:
-        z = (value - scale[1]) / math.sqrt(scale[2] / scale[0])
-        z = clip if z > clip else -clip if z < -clip else z
-    scale[0] += 1.0
-    delta = value - scale[1]
-    scale[1] += delta / scale[0]
-    scale[2] += delta * (value - scale[1])
-    return z
-
-
 class BayesianLogistic:
     """Online Bayesian logistic regression with a diagonal Gaussian posterior.
 
@@ -257,7 +238,19 @@ class BayesianLogistic:
             elif kind is float or kind is int:
                 if value != value:  # NaN: missing
                     continue
-                key, z = name, _read_then_observe(scales, name, value, clip)  # type: ignore[arg-type]
+                # Read on the running scale, then join it (Welford's mean and sum of
+                # squares); inline, as this runs for every number of every outcome.
+                key, z = name, 0.0
+                scale = scales.get(name)
+                if scale is None:
+                    scale = scales[name] = [0.0, 0.0, 0.0]
+                elif scale[2] > 0.0:
+                    z = (value - scale[1]) / math.sqrt(scale[2] / scale[0])  # type: ignore[operator]
+                    z = clip if z > clip else -clip if z < -clip else z
+                scale[0] += 1.0
+                delta = value - scale[1]  # type: ignore[operator]
+                scale[1] += delta / scale[0]
+                scale[2] += delta * (value - scale[1])  # type: ignore[operator]
             elif value is None or (pair := self._odd_feature(name, value)) is None:
                 continue
             else:
