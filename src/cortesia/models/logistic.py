@@ -182,7 +182,7 @@ class BayesianLogistic:
         var = np.full(n, self._grown(self._var, self._touched, 0))
         for name, column in columns.items():
             if column.dtype.kind in "iuf":
-                self._add_numeric(name, column.astype(np.float64), mean, var)
+                self.add_numeric_column(name, column.astype(np.float64), mean, var)
             else:
                 self._add_objects(name, column, mean, var)
         return probit_proba_array(mean, var)
@@ -190,17 +190,6 @@ class BayesianLogistic:
     def linear_score(self, x: Features) -> tuple[float, float]:
         """The score s = w·x of ``x`` as the posterior sees it: its mean and variance."""
         return self._score(x)
-
-    def add_numeric_column(
-        self,
-        name: str,
-        values: NDArray[np.float64],
-        mean: NDArray[np.float64],
-        var: NDArray[np.float64],
-    ) -> None:
-        """Add numeric feature ``name``'s part of the scores of many rows to ``mean`` and
-        ``var`` (NaN: missing), as ``predict_proba_many`` does for a column."""
-        self._add_numeric(name, values, mean, var)
 
     def __setstate__(self, state: dict[str, object]) -> None:
         """Unpickle, also a snapshot taken before ``drift`` existed (it never forgot)."""
@@ -338,13 +327,15 @@ class BayesianLogistic:
             return 0.0, self.prior_variance
         return self._mean[i], self._grown(self._var, self._touched, i)
 
-    def _add_numeric(
+    def add_numeric_column(
         self,
         name: str,
         values: NDArray[np.float64],
         mean: NDArray[np.float64],
         var: NDArray[np.float64],
     ) -> None:
+        """Add numeric feature ``name``'s part of the scores of many rows to ``mean`` and
+        ``var`` (NaN: missing), as ``predict_proba_many`` does for a column."""
         scale = self._scale.get(name)
         if scale is None or scale[2] <= 0.0:
             return
