@@ -69,3 +69,12 @@ def test_the_adaptive_models_export_as_an_adm_datamart_pdstools_loads(
         .agg(pl.col("BinResponseCount").sum())
     )
     assert set(totals["BinResponseCount"]) == {top["ResponseCount"]}
+
+
+def test_a_fresh_process_shows_each_adaptive_model_as_the_list_does(adaptive: Cli) -> None:
+    listed = {m["id"]: m for m in adaptive.json("models", "list")["models"]}
+    assert "opt_out" in listed and len(listed) > 2
+    for model_id in ("opt_out", min(i for i in listed if i.startswith("propensity:"))):
+        shown = adaptive.json("models", "show", model_id)  # its own process: reads the log
+        assert shown["evidence"] == listed[model_id]["evidence"] > 0
+        assert shown["auc"] == listed[model_id]["auc"]

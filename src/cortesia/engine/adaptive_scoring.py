@@ -268,6 +268,7 @@ class AdaptiveScorer:
 
     def model(self, model_id: str) -> dict[str, object]:
         """One model's quality and its most important predictors; KeyError when unknown."""
+        self.catch_up()  # a process that has not decided yet has not read the log yet
         if model_id == OPT_OUT_MODEL:
             weights = self.opt_out.weights()
             view: dict[str, object] = {"id": model_id, "kind": "opt_out"}
