@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from tests.engine.decision_support import NOW, action, decision_engine, reachable
 from tests.engine.policy_support import consent
 
 from cortesia.domain.decisions import Stage
 from cortesia.domain.vocabulary import Channel
 from cortesia.engine.decide import DecisionRequest
+from cortesia.engine.decision_ports import DecisionRecord
+from cortesia.errors import ConflictError, NotFoundError
 
 
 def _sms(customer: str, **fields: object) -> DecisionRequest:
@@ -188,3 +191,21 @@ def test_a_channel_without_actions_answers_silence_with_the_reason() -> None:
     reachable(engine, "ana")
     decision = engine.decisions.decide(DecisionRequest("ana", Channel.PUSH))
     assert decision.silent and "offered on this channel" in decision.reason
+
+
+def test_a_decision_kept_by_the_caller_is_stored_only_when_the_caller_records_it() -> None:
+    engine = decision_engine(action("pack"))
+    reachable(engine, "ana")
+    reachable(engine, "bea")
+    kept: list[DecisionRecord] = []
+    first = engine.decisions.decide(_sms("ana"), keep=kept.append)
+    second = engine.decisions.decide(_sms("bea"), keep=kept.append)
+    assert [r.decision_id for r in kept] == [first.decision_id, second.decision_id]
+    with pytest.raises(NotFoundError):
+        engine.decisions.find(first.decision_id)
+    assert engine.decisions.record_many(kept) == [None, None]
+    shown = engine.decisions.find(first.decision_id)
+    assert shown.body["actions"][0]["action"] == "pack"
+    assert shown == engine.decisions.of_customer("ana")[0]
+    again = engine.decisions.record_many([kept[1]])
+    assert isinstance(again[0], ConflictError) and second.decision_id in str(again[0])

@@ -119,6 +119,31 @@ def test_a_decision_id_recorded_twice_is_a_conflict(store: Store) -> None:
     assert store.decisions_of("C2") == []
 
 
+def test_decisions_recorded_together_read_back_equal(store: Store) -> None:
+    records = [_decision(f"D{n}", minutes=n) for n in range(3)]
+    assert store.record_decisions(records) == []
+    assert [store.find_decision(f"D{n}") for n in range(3)] == records
+    assert [r.decision_id for r in store.decisions_of("C1")] == ["D2", "D1", "D0"]
+    assert store.record_decisions([]) == []
+
+
+def test_a_batch_names_ids_already_stored_or_repeated_and_stores_only_the_rest(
+    store: Store,
+) -> None:
+    store.record_decision(_decision("D1"))
+    batch = [
+        _decision("D1", customer="C2"),
+        _decision("D2", customer="C2"),
+        _decision("D2", customer="C3"),
+        _decision("D3", customer="C2"),
+    ]
+    assert store.record_decisions(batch) == ["D1", "D2"]
+    assert store.find_decision("D1") == _decision("D1")  # the first stays as it was
+    assert store.find_decision("D2") == _decision("D2", customer="C2")
+    assert {r.decision_id for r in store.decisions_of("C2")} == {"D2", "D3"}
+    assert store.decisions_of("C3") == []
+
+
 def test_a_customers_decisions_come_newest_first_up_to_the_limit(store: Store) -> None:
     for n in range(5):
         store.record_decision(_decision(f"D{n}", minutes=n))

@@ -148,12 +148,20 @@ class MemoryDecisions:
 
     # -- decisions ----------------------------------------------------------
     def record_decision(self, record: DecisionRecord) -> None:
-        text = orjson.dumps(dict(record.body), default=str).decode()
-        with self._lock:
-            if record.decision_id in self._decisions:
-                raise ConflictError("decision_id", record.decision_id, "is already recorded")
-            self._decisions[record.decision_id] = (replace(record, body={}), text)
-            self._by_customer.setdefault(record.customer_id, []).append(record.decision_id)
+        if self.record_decisions([record]):
+            raise ConflictError("decision_id", record.decision_id, "is already recorded")
+
+    def record_decisions(self, records: Sequence[DecisionRecord]) -> list[str]:
+        texts = [orjson.dumps(dict(r.body), default=str).decode() for r in records]
+        taken: list[str] = []
+        with self._lock:  # one lock for the batch: no reader sees half of it
+            for record, text in zip(records, texts, strict=True):
+                if record.decision_id in self._decisions:
+                    taken.append(record.decision_id)
+                    continue
+                self._decisions[record.decision_id] = (replace(record, body={}), text)
+                self._by_customer.setdefault(record.customer_id, []).append(record.decision_id)
+        return taken
 
     def find_decision(self, decision_id: str) -> DecisionRecord | None:
         with self._lock:

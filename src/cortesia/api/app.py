@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 
 from cortesia.api import docs, problems
 from cortesia.api.bodylimit import BodyLimit
+from cortesia.api.decision_commits import DecisionCommits
 from cortesia.api.decision_lane import DecisionLane
 from cortesia.api.ratelimit import SlidingWindowLimiter
 from cortesia.api.routes import (
@@ -39,13 +41,19 @@ with `cortesia keys create --scope ...`. Errors are RFC 9457 problem details who
 
 
 def create_app(
-    settings: Settings, engine: Engine | None = None, *, max_body_bytes: int | None = None
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    max_body_bytes: int | None = None,
+    service_process: bool = False,
 ) -> FastAPI:
     """The HTTP service over ``engine``, or over the workspace ``settings`` name.
 
     An engine built here is closed when the app shuts down; an engine passed in
     belongs to the caller, who closes it. Bodies over ``max_body_bytes`` (default:
-    the ``max_body_bytes`` setting) are refused with 413.
+    the ``max_body_bytes`` setting) are refused with 413. ``service_process``: the app
+    is the process's whole work (``cortesia serve``), so what it holds once started is
+    set aside from garbage collection.
     """
     owned = engine is None
 
@@ -53,6 +61,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.engine is None:
             app.state.engine = build_engine(settings, serving=True)
+        if service_process:
+            # The engine, its catalog, policy packs and models live as long as the
+            # process; a full collection walking them took 80-100 ms, a pause every
+            # request then in flight waited out (see docs/decision-throughput.md).
+            gc.freeze()
         try:
             yield
         finally:
@@ -69,6 +82,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.engine = engine
+    # Read at each flush: a worker's engine is built when the app starts (lifespan).
+    app.state.commits = DecisionCommits(lambda kept: app.state.engine.decisions.record_many(kept))
     app.state.pages = Pages()
     app.state.limiter = SlidingWindowLimiter(settings.public_rate_limit_per_minute)
     renderer = problems.install(app, app.state.pages)
@@ -90,4 +105,4 @@ def app_from_environment() -> FastAPI:
     process calls when the service runs several (``cortesia serve --workers N``)."""
     from cortesia.config import get_settings
 
-    return create_app(get_settings())
+    return create_app(get_settings(), service_process=True)

@@ -60,7 +60,8 @@ class DecisionLane:
 
     async def _answer(self, scope: Scope, raw: bytes, send: Send) -> None:
         try:
-            content = decision_answer(self.state.engine, scope["headers"], raw)
+            state = self.state
+            content = await decision_answer(state.engine, state.commits, scope["headers"], raw)
         except CortesiaError as error:
             await self._problem(scope, send, self.renderer.on_domain_error, error)
             return

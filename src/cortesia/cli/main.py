@@ -264,7 +264,7 @@ def serve(
         from cortesia.cli.workers import serve_one
 
         # The same service settings as several workers: uvloop, httptools, no access log.
-        serve_one(create_app(settings), bind_host, bind_port)
+        serve_one(create_app(settings, service_process=True), bind_host, bind_port)
         return
     from cortesia.cli.workers import serve_workers
 

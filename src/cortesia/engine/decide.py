@@ -7,7 +7,7 @@ channel; one that stops is kept in the trace with the stage it reached and why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -47,7 +47,7 @@ from cortesia.engine.scoring import ActionScorer, ErodedValue, SegmentErodedValu
 from cortesia.engine.selection import Room, select
 from cortesia.engine.uplift_book import UpliftBook
 from cortesia.engine.value_ports import LIFETIME_DAYS, LIFETIME_VALUE
-from cortesia.errors import NotFoundError, ValidationError
+from cortesia.errors import ConflictError, NotFoundError, ValidationError
 
 MAX_LIMIT = 20
 
@@ -119,8 +119,12 @@ class DecisionService:
         self.uplift = uplift
         self._facts: tuple[Catalog, CatalogFacts] | None = None
 
-    def decide(self, request: DecisionRequest) -> Decision:
-        """Run every stage for the customer and record the decision."""
+    def decide(
+        self, request: DecisionRequest, keep: Callable[[DecisionRecord], None] | None = None
+    ) -> Decision:
+        """Run every stage for the customer and record the decision; ``keep`` takes the
+        record instead, for a caller that stores several at once (``record_many``) and
+        answers none of them before they are stored."""
         current = self._start(request)
         candidates = current.facts.offers[request.channel]
         passed = [p for offer in candidates if (p := self._weigh(current, *offer))]
@@ -159,19 +163,32 @@ class DecisionService:
             {**_lifetime(current.env), **({"uplift": pricing.used} if pricing.used else {})},
             withheld=tuple(withheld),
         )
-        self._store.record_decision(
-            DecisionRecord(
-                decision.decision_id,
-                decision.customer_id,
-                decision.decided_at,
-                decision.channel,
-                decision.direction,
-                decision.silent,
-                current.catalog.version,
-                compact_body(decision, self.scorer.features(current.env)),
-            )
+        record = DecisionRecord(
+            decision.decision_id,
+            decision.customer_id,
+            decision.decided_at,
+            decision.channel,
+            decision.direction,
+            decision.silent,
+            current.catalog.version,
+            compact_body(decision, self.scorer.features(current.env)),
         )
+        if keep is None:
+            self._store.record_decision(record)
+        else:
+            keep(record)
         return decision
+
+    def record_many(self, records: Sequence[DecisionRecord]) -> list[ConflictError | None]:
+        """Store decisions made with ``keep`` in one transaction; for each, None or the
+        ConflictError of an id already stored. A store error fails the whole batch."""
+        taken = set(self._store.record_decisions(records))
+        return [
+            ConflictError("decision_id", r.decision_id, "is already recorded")
+            if r.decision_id in taken
+            else None
+            for r in records
+        ]
 
     def find(self, decision_id: str) -> DecisionRecord:
         """A stored decision, whole again; NotFoundError when there is none."""

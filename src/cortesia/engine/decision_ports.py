@@ -72,6 +72,11 @@ class DecisionStore(Protocol):
         """Store one decision; an id already stored is a ConflictError."""
         ...
 
+    def record_decisions(self, records: Sequence[DecisionRecord]) -> list[str]:
+        """Store several decisions in one transaction; returns the ids already stored (or
+        repeated in ``records``), for which nothing was written."""
+        ...
+
     def find_decision(self, decision_id: str) -> DecisionRecord | None: ...
 
     def decisions_of(self, customer_id: str, limit: int = 50) -> list[DecisionRecord]:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from cortesia.adapters.memory_decisions import outcome_conflict, same_outcome
 from cortesia.adapters.sql.codec import from_micros, to_micros
-from cortesia.adapters.sql.connection import is_postgres, raw_cursor
+from cortesia.adapters.sql.connection import is_postgres, raw_cursor, raw_transaction
 from cortesia.adapters.sql.tables import (
     DECISION_COLUMNS,
     OUTCOME_COLUMNS,
@@ -116,6 +116,8 @@ class SqlDecisions:
         self._engine = engine
         self._postgres = is_postgres(engine)
         m = "%s" if self._postgres else "?"
+        self._mark = m
+        self._stored_sql: dict[int, str] = {}
         cols = ", ".join(f'"{name}"' for name in DECISION_COLUMNS)
         marks = ", ".join([m] * len(DECISION_COLUMNS))
         self._insert = f"INSERT INTO decisions ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
@@ -169,6 +171,37 @@ class SqlDecisions:
                     cursor.execute("PRAGMA synchronous=FULL")
             if inserted != 1:
                 raise ConflictError("decision_id", record.decision_id, "is already recorded")
+
+    def record_decisions(self, records: Sequence[DecisionRecord]) -> list[str]:
+        """Store several decisions in one transaction, durable as ``record_decision``:
+        one commit, and one write turn, for the lot. Returns the ids already stored (or
+        repeated in the batch); nothing is written for them."""
+        if not records:
+            return []
+        rows = [decision_row(record) for record in records]
+        ids = [str(row[0]) for row in rows]
+        with raw_transaction(self._engine, "record decisions", relaxed=True) as cursor:
+            cursor.execute(self._stored_among(len(ids)), ids)
+            seen = {found[0] for found in cursor.fetchall()}
+            taken, fresh = [], []
+            for decision_id, row in zip(ids, rows, strict=True):
+                if decision_id in seen:
+                    taken.append(decision_id)
+                else:
+                    seen.add(decision_id)
+                    fresh.append(row)
+            if fresh:
+                cursor.executemany(self._insert, fresh)
+        return taken
+
+    def _stored_among(self, count: int) -> str:
+        """SELECT of the ids stored among ``count`` bound ones (text kept per count)."""
+        found = self._stored_sql.get(count)
+        if found is None:
+            marks = ", ".join([self._mark] * count)
+            found = f'SELECT "decision_id" FROM decisions WHERE "decision_id" IN ({marks})'  # noqa: S608
+            self._stored_sql[count] = found
+        return found
 
     def find_decision(self, decision_id: str) -> DecisionRecord | None:
         with raw_cursor(self._engine, "read a decision") as cursor:

@@ -349,6 +349,9 @@ class SqlStore:
     def record_decision(self, record: DecisionRecord) -> None:
         self._decisions.record_decision(record)
 
+    def record_decisions(self, records: Sequence[DecisionRecord]) -> list[str]:
+        return self._decisions.record_decisions(records)
+
     def find_decision(self, decision_id: str) -> DecisionRecord | None:
         return self._decisions.find_decision(decision_id)
 

@@ -33,8 +33,10 @@ DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
 async def decide(request: Request) -> Response:
     # The hot path of the service; the fast lane (``decision_lane``) answers most of these
     # requests before they reach here, with the same function.
-    engine: Engine = request.app.state.engine
-    content = decision_answer(engine, request.scope["headers"], await request.body())
+    state = request.app.state
+    engine: Engine = state.engine
+    raw = await request.body()
+    content = await decision_answer(engine, state.commits, request.scope["headers"], raw)
     return Response(content, media_type="application/json")
 
 
