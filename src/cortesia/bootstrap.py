@@ -45,7 +45,7 @@ def open_store(settings: Settings, *, serving: bool = False) -> Store:
     # Imported here so that a memory-only engine never loads SQLAlchemy.
     from cortesia.adapters.sql.store import SqlStore
 
-    return SqlStore(url, serving=serving)
+    return SqlStore(url, serving=serving, memory_map=settings.sqlite_memory_map)
 
 
 def init_workspace(settings: Settings) -> str:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         default="beta",
         description="beta: Beta priors per action and channel; adaptive: the online learners",
     )
+    sqlite_memory_map: bool = Field(
+        default=True,
+        description="read the SQLite file through a memory map; the service's workers turn "
+        "it off when there are several (each one's commits would drop the others' maps)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from cortesia.cli.workers import worker_environment
+from cortesia.config import Settings
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -59,3 +62,23 @@ def _session_ends(session: int, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_workers_read_the_parents_store_without_a_memory_map_unless_one_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    environ: dict[str, str] = {}
+    worker_environment(environ, "sqlite:////srv/cortesia.db")
+    assert environ == {
+        "CORTESIA_DATABASE_URL": "sqlite:////srv/cortesia.db",
+        "CORTESIA_SQLITE_MEMORY_MAP": "false",
+    }
+    asked = {"CORTESIA_SQLITE_MEMORY_MAP": "true"}
+    worker_environment(asked, "sqlite:////srv/cortesia.db")
+    assert asked["CORTESIA_SQLITE_MEMORY_MAP"] == "true"
+    assert (
+        Settings(
+            _env_file=None, **{"sqlite_memory_map": environ["CORTESIA_SQLITE_MEMORY_MAP"]}
+        ).sqlite_memory_map
+        is False
+    )  # type: ignore[arg-type]

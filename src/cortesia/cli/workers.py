@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import socket
+from collections.abc import MutableMapping
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -62,9 +63,17 @@ def _worker(host: str, port: int, database_url: str) -> None:
 
     from cortesia.api.app import app_from_environment
 
-    os.environ["CORTESIA_DATABASE_URL"] = database_url
+    worker_environment(os.environ, database_url)
     config = service_config(app_from_environment, factory=True)
     uvicorn.Server(config).run(sockets=[_listen(host, port)])
+
+
+def worker_environment(environ: MutableMapping[str, str], database_url: str) -> None:
+    """What a worker's settings read: the store its parent resolved, and no memory map
+    unless one is asked for — several processes write the file, and each one's commits
+    make the others drop their maps (see ``adapters/sql/connection.create``)."""
+    environ["CORTESIA_DATABASE_URL"] = database_url
+    environ.setdefault("CORTESIA_SQLITE_MEMORY_MAP", "false")
 
 
 def serve_workers(host: str, port: int, workers: int, database_url: str) -> None:

@@ -30,9 +30,6 @@ _PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
     "PRAGMA cache_size=-131072",
-    # Reads through a memory map skip a system call and a copy per page: a decision reads
-    # a customer at random among millions.
-    "PRAGMA mmap_size=8589934592",
     # Checkpoint every ~80 MB of WAL rather than 4 MB: index pages dirtied by several
     # batches are then copied back once, which doubles ingest speed.
     "PRAGMA wal_autocheckpoint=20000",
@@ -91,9 +88,21 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
-def create(url: str, *, background_checkpoints: bool = False) -> sa.Engine:
+def _memory_mapped(dbapi_connection: Any, _record: Any) -> None:
+    # Reads through a memory map skip a system call and a copy per page: a decision reads
+    # a customer at random among millions, an ingest the index pages of its keys.
+    dbapi_connection.execute("PRAGMA mmap_size=8589934592")
+
+
+def create(url: str, *, background_checkpoints: bool = False, memory_map: bool = True) -> sa.Engine:
     """An engine for ``url``, with SQLite's pragmas and transaction hooks installed;
-    ``background_checkpoints`` leaves WAL checkpoints to a ``Checkpointer`` thread."""
+    ``background_checkpoints`` leaves WAL checkpoints to a ``Checkpointer`` thread.
+
+    ``memory_map`` reads the SQLite file through a memory map. Where several processes
+    write the file at once it costs more than it saves: a transaction that finds another
+    connection's commit since its last one drops the whole map (SQLite's pager does), and
+    maps and faults it in again, page by page.
+    """
     parsed = parse_url(url)
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         shown = parsed.render_as_string(hide_password=True)
@@ -102,6 +111,8 @@ def create(url: str, *, background_checkpoints: bool = False) -> sa.Engine:
         engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _on_sqlite_connect)
         sa.event.listen(engine, "begin", _on_sqlite_begin)
+        if memory_map:
+            sa.event.listen(engine, "connect", _memory_mapped)
         if background_checkpoints:
             sa.event.listen(engine, "connect", _no_autocheckpoint)
         path = sqlite_file(url)

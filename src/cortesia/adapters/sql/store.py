@@ -104,13 +104,16 @@ class SqlStore:
     secrets, contact history, catalog versions, decisions, outcomes, counters, the
     learning log and model snapshots."""
 
-    def __init__(self, url: str, *, serving: bool = False) -> None:
+    def __init__(self, url: str, *, serving: bool = False, memory_map: bool = True) -> None:
         """``serving``: a long-running service; SQLite's WAL checkpoints then run in a
-        background thread instead of inside a request's commit."""
+        background thread instead of inside a request's commit. ``memory_map``: SQLite
+        reads its file through a memory map (off where several processes write it)."""
         path = sqlite_file(url)
         if path is not None and not path.exists():
             raise StoreError(f"no workspace database at {path}; {_INIT_HINT}")
-        self._engine = create(url, background_checkpoints=serving and path is not None)
+        self._engine = create(
+            url, background_checkpoints=serving and path is not None, memory_map=memory_map
+        )
         self._checkpointer = (
             Checkpointer(path, turn=lambda: write_turn(self._engine))
             if serving and path is not None
