@@ -64,6 +64,14 @@ def test_a_failed_batch_fails_every_record_waiting_on_it() -> None:
     assert all(isinstance(a, StoreError) for a in answers)
 
 
+def test_a_store_answering_for_fewer_records_than_asked_fails_them_all() -> None:
+    def short(records: Sequence[DecisionRecord]) -> list[Exception | None]:
+        return [None] * (len(records) - 1)
+
+    answers = asyncio.run(_store_all(DecisionCommits(short), ["D1", "D2"]))
+    assert all(isinstance(a, RuntimeError) for a in answers)
+
+
 def test_a_later_turn_makes_a_new_batch_and_a_cancelled_wait_harms_no_other() -> None:
     recorder = Recorder()
     commits = DecisionCommits(recorder)

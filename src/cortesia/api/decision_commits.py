@@ -44,6 +44,8 @@ class DecisionCommits:
         errors: Sequence[Exception | None]
         try:
             errors = self._record_many([record for record, _ in waiting])
+            if len(errors) != len(waiting):  # a request left waiting would never answer
+                raise RuntimeError(f"{len(errors)} answers for {len(waiting)} decisions")
         except Exception as failure:  # handed to every waiting request, which raises it
             errors = [failure] * len(waiting)
         for (_, future), found in zip(waiting, errors, strict=True):
