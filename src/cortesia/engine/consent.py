@@ -17,6 +17,7 @@ from cortesia.domain.consent import (
 )
 from cortesia.domain.preferences import preferences_at
 from cortesia.domain.vocabulary import Channel
+from cortesia.engine.collector import collector_paused
 from cortesia.engine.consent_input import parse_consent_batch, parse_consent_event
 from cortesia.engine.ports import Clock, Store
 
@@ -55,9 +56,12 @@ class ConsentService:
         return self._store.append([draft], self._clock.now())[0]
 
     def record_batch(self, rows: Sequence[Mapping[str, object]]) -> list[AppendResult]:
-        """Validate a whole batch first; append all of it in one transaction or nothing."""
-        drafts = parse_consent_batch(rows, now=self._clock.now())
-        return self.append(drafts)
+        """Validate a whole batch first; append all of it in one transaction or nothing.
+        The cyclic collector waits meanwhile: a batch makes thousands of objects and no
+        cycles (``collector``)."""
+        with collector_paused():
+            drafts = parse_consent_batch(rows, now=self._clock.now())
+            return self.append(drafts)
 
     def append(self, drafts: Sequence[NewConsentEvent]) -> list[AppendResult]:
         """Append drafts that are already validated."""

@@ -7,7 +7,6 @@ processes as plain tuples, which pickle cheaply.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -18,6 +17,7 @@ from typing import Any
 
 from cortesia.batch.customer_files import CustomerTable
 from cortesia.domain.customers import AttributeValue, Customer
+from cortesia.engine.collector import collector_paused
 from cortesia.engine.customer_intake import RawCustomer, RowCheck, build_customer
 from cortesia.errors import FieldProblem
 
@@ -133,19 +133,6 @@ def default_workers(rows: int) -> int:
 
 
 @contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Millions of new containers that all stay alive: full collections would rescan them
-    again and again for nothing, so the cyclic collector waits until they are built."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
 def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
     """``map`` in this process, or over ``workers`` fresh processes (spawned: the parent may
     hold threads and connections that must not be forked)."""
@@ -179,7 +166,7 @@ def normalise_table(
     ]
     customers: list[Customer] = []
     problems = list(table.problems)
-    with _mapper(workers) as run, _no_gc_pauses():
+    with _mapper(workers) as run, collector_paused():
         results = run(_normalise_chunk, chunks)
         attributes = _attribute_rows(table)
         done = 0
