@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 from tests.api.api_support import TestClient, bearer, make_settings
-from tests.engine.decision_support import action, decision_engine, reachable
+from tests.engine.decision_support import action, catalog_doc, decision_engine, reachable
+from tests.integration.decision_workers import reachable_many, sql_decision_engine
 
+from cortesia.adapters.sql.migrate import upgrade
 from cortesia.api import create_app
 from cortesia.api.decision_commits import DecisionCommits
 from cortesia.domain.vocabulary import Channel
@@ -157,3 +159,26 @@ def test_a_service_process_sets_its_startup_heap_aside_from_collection(engine: E
         gc.unfreeze()
     with TestClient(create_app(make_settings(), engine)):
         assert gc.get_freeze_count() == 0
+
+
+@pytest.fixture
+def sql_engine(database_url: str) -> Iterator[Engine]:
+    upgrade(database_url)
+    engine = sql_decision_engine(database_url, refresh_seconds=0.0)
+    engine.catalog.load_document(catalog_doc(action("pack"), action("tv", value=10)), source="t")
+    reachable_many(engine, ["ana", "bea", "cai", "dov", "eli"])
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def test_on_sql_decisions_asked_at_once_are_stored_before_they_are_answered(
+    sql_engine: Engine,
+) -> None:
+    customers = ["ana", "bea", "cai", "dov", "eli"]
+    answers = asyncio.run(_decide_together(sql_engine, customers))
+    assert [(a.status_code, stored) for a, stored in answers] == [(200, True)] * 5
+    held = [sql_engine.decisions.find(a.json()["decision_id"]) for a, _ in answers]
+    assert [r.customer_id for r in held] == customers
+    assert all(r.body["actions"][0]["contact_id"] for r in held)  # each kept its hold
