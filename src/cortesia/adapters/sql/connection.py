@@ -90,7 +90,9 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
 
 def _memory_mapped(dbapi_connection: Any, _record: Any) -> None:
     # Reads through a memory map skip a system call and a copy per page: a decision reads
-    # a customer at random among millions, an ingest the index pages of its keys.
+    # a customer at random among millions, an ingest the index pages of its keys. The
+    # library caps the size at its build's limit (2 GiB in Debian's): a larger file is
+    # mapped up to there and read past it.
     dbapi_connection.execute("PRAGMA mmap_size=8589934592")
 
 
