@@ -149,33 +149,21 @@ class SqlDecisions:
 
     # -- decisions ----------------------------------------------------------
     def record_decision(self, record: DecisionRecord) -> None:
-        """Store a decision with relaxed commit durability.
-
-        The decision log is written on every decision, and waiting for the disk would
-        double a decision's time. Its commit survives a crash of the process; a power
-        loss may undo the last few, until the next fully synchronous commit (any consent
-        or contact write) or checkpoint. Consent and contact holds keep full durability.
-        """
-        row = decision_row(record)
-        with raw_cursor(self._engine, "record a decision", write=True) as cursor:
-            if self._postgres:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                cursor.execute(self._insert, row)
-                inserted = cursor.rowcount
-            else:
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                try:
-                    cursor.execute(self._insert, row)
-                    inserted = cursor.rowcount
-                finally:
-                    cursor.execute("PRAGMA synchronous=FULL")
-            if inserted != 1:
-                raise ConflictError("decision_id", record.decision_id, "is already recorded")
+        """Store a decision with relaxed commit durability (``record_decisions``)."""
+        if self.record_decisions([record]):
+            raise ConflictError("decision_id", record.decision_id, "is already recorded")
 
     def record_decisions(self, records: Sequence[DecisionRecord]) -> list[str]:
-        """Store several decisions in one transaction, durable as ``record_decision``:
-        one commit, and one write turn, for the lot. Returns the ids already stored (or
-        repeated in the batch); nothing is written for them."""
+        """Store several decisions in one transaction: one commit, and one write turn, for
+        the lot. Returns the ids already stored (or repeated in the batch); nothing is
+        written for them.
+
+        The commit is relaxed. The decision log is written on every decision, and waiting
+        for the disk would double a decision's time. Its commit survives a crash of the
+        process; a power loss may undo the last few, until the next fully synchronous
+        commit (any consent or contact write) or checkpoint. Consent and contact holds
+        keep full durability.
+        """
         if not records:
             return []
         rows = [decision_row(record) for record in records]
