@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -51,13 +50,13 @@ def test_an_empty_ledger_verifies() -> None:
 
 def test_an_altered_kind_is_reported_as_altered() -> None:
     events, head = ledger()
-    events[2] = replace(events[2], kind=ConsentKind.OPT_IN)
+    events[2] = events[2]._replace(kind=ConsentKind.OPT_IN)
     assert problems(events, head) == [(3, "altered")]
 
 
 def test_altered_evidence_is_reported_as_altered() -> None:
     events, head = ledger()
-    events[1] = replace(events[1], evidence={"ip": "192.0.2.1"})
+    events[1] = events[1]._replace(evidence={"ip": "192.0.2.1"})
     assert problems(events, head) == [(2, "altered")]
 
 
@@ -75,8 +74,8 @@ def test_a_removed_last_event_is_caught_by_the_head() -> None:
 
 def test_an_event_forged_into_the_place_of_a_removed_one_is_reported_as_inserted() -> None:
     events, head = ledger()
-    forged = replace(events[2], event_id="forged", kind=ConsentKind.OPT_IN)
-    forged = replace(forged, hash=rehash(forged))
+    forged = events[2]._replace(event_id="forged", kind=ConsentKind.OPT_IN)
+    forged = forged._replace(hash=rehash(forged))
     tampered = [*events[:2], forged, *events[3:]]
     assert [(p.event_id, p.problem) for p in verify_chain(tampered, head)] == [
         ("forged", "inserted")
@@ -85,14 +84,14 @@ def test_an_event_forged_into_the_place_of_a_removed_one_is_reported_as_inserted
 
 def test_a_rewritten_link_is_reported_as_altered() -> None:
     events, head = ledger()
-    events[4] = replace(events[4], prev_hash=events[2].hash)
+    events[4] = events[4]._replace(prev_hash=events[2].hash)
     assert problems(events, head) == [(5, "altered")]
 
 
 def test_an_event_appended_by_hand_is_reported_as_inserted() -> None:
     events, head = ledger()
-    forged = replace(events[-1], seq=events[-1].seq + 1, event_id="tail", prev_hash=events[-1].hash)
-    forged = replace(forged, hash=rehash(forged))
+    forged = events[-1]._replace(seq=events[-1].seq + 1, event_id="tail", prev_hash=events[-1].hash)
+    forged = forged._replace(hash=rehash(forged))
     found = verify_chain([*events, forged], head)
     assert [(p.event_id, p.problem) for p in found] == [("tail", "inserted")]
 

@@ -20,8 +20,10 @@ Precedence (written down once, tested in ``tests/unit/test_consent_precedence.py
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
+from typing import NamedTuple
 
 from cortesia.domain.vocabulary import (
     Channel,
@@ -46,12 +48,18 @@ LAWFUL_BASES = frozenset(
     }
 )
 
+# Read-only empty defaults: a named tuple's defaults are shared by every instance.
+_NOTHING: Mapping[str, object] = MappingProxyType({})
+_NO_EVIDENCE: Mapping[str, str] = MappingProxyType({})
 _OPT_IN_KINDS = frozenset({ConsentKind.OPT_IN, ConsentKind.DOUBLE_OPT_IN_CONFIRMED})
 
 
-@dataclass(frozen=True, slots=True)
-class NewConsentEvent:
-    """A consent event as a caller submits it, already validated."""
+class NewConsentEvent(NamedTuple):
+    """A consent event as a caller submits it, already validated.
+
+    Named tuples rather than frozen dataclasses, here and for ``ConsentEvent``: just as
+    immutable, and built in a fifth of the time, which a batch of thousands feels.
+    """
 
     customer_id: str
     channel: Channel
@@ -61,15 +69,14 @@ class NewConsentEvent:
     source: Source
     idempotency_key: str
     until: datetime | None = None
-    values: Mapping[str, object] = field(default_factory=dict)
-    evidence: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, object] = _NOTHING
+    evidence: Mapping[str, str] = _NO_EVIDENCE
     lawful_basis: str | None = None
     jurisdiction: str | None = None
     actor: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ConsentEvent:
+class ConsentEvent(NamedTuple):
     """A consent event as the ledger holds it: numbered, stamped and chained.
 
     ``evidence`` and ``actor`` are the personal fields: erasure blanks them and
@@ -110,8 +117,7 @@ class ConsentEntry:
     event_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class AppendResult:
+class AppendResult(NamedTuple):
     """What the ledger did with one submitted event."""
 
     event: ConsentEvent

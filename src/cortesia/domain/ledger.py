@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cortesia.domain.consent import ConsentEvent, NewConsentEvent
@@ -43,14 +43,18 @@ def epoch_micros(value: datetime) -> int:
     return (value - _EPOCH) // _MICROSECOND
 
 
-def _instant(value: datetime | None) -> int | None:
-    return None if value is None else epoch_micros(value)
+# JSON text of a string exactly as ``json.dumps`` writes it (ASCII, escaped).
+_quoted = json.encoder.encode_basestring_ascii
 
 
 def _mapping_text(data: Mapping[str, object]) -> str:
-    # Most events carry no values or evidence; skip the sorted encoder for them.
+    """Canonical JSON of a mapping: keys sorted, no spaces, ASCII."""
+    # Most events carry no values or evidence; evidence is text only: both skip the encoder.
     if not data:
         return "{}"
+    items = sorted(data.items())
+    if all(type(value) is str for _, value in items):
+        return "{" + ",".join([f"{_quoted(k)}:{_quoted(v)}" for k, v in items]) + "}"  # type: ignore[arg-type]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
 
 
@@ -61,7 +65,8 @@ def personal_digest(evidence: Mapping[str, str], actor: str | None) -> str:
     """Digest of the personal fields, kept after erasure."""
     if not evidence and actor is None:
         return _EMPTY_PERSONAL
-    text = f'{{"actor":{json.dumps(actor)},"evidence":{_mapping_text(evidence)}}}'
+    named = "null" if actor is None else _quoted(actor)
+    text = f'{{"actor":{named},"evidence":{_mapping_text(evidence)}}}'
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -84,26 +89,27 @@ def event_hash(
     jurisdiction: str | None,
     personal: str,
 ) -> str:
-    """Hash of one event chained to ``prev_hash``."""
-    core = [
-        seq,
-        event_id,
-        customer_id,
-        channel,
-        purpose,
-        kind,
-        _instant(occurred_at),
-        _instant(recorded_at),
-        _instant(until),
-        source,
-        idempotency_key,
-        _mapping_text(values),
-        lawful_basis,
-        jurisdiction,
-        personal,
-    ]
-    # Scalars and pre-encoded mappings only: the plain C encoder is canonical for them.
-    return hashlib.sha256((prev_hash + json.dumps(core)).encode()).hexdigest()
+    """Hash of one event chained to ``prev_hash``.
+
+    The hashed text is ``json.dumps`` of the list [seq, event_id, customer_id, channel,
+    purpose, kind, occurred_at, recorded_at, until, source, idempotency_key, values,
+    lawful_basis, jurisdiction, personal] — instants as epoch microseconds, values as
+    their canonical JSON text — appended to ``prev_hash``. It is written out here
+    rather than encoded: the same text in a third of the time.
+    """
+    until_text = "null" if until is None else str(epoch_micros(until))
+    core = (
+        f"[{seq}, {_quoted(event_id)}, {_quoted(customer_id)}, {_quoted(channel)}, "
+        f"{_quoted(purpose)}, {_quoted(kind)}, {epoch_micros(occurred_at)}, "
+        f"{epoch_micros(recorded_at)}, {until_text}, {_quoted(source)}, "
+        f"{_quoted(idempotency_key)}, {_quoted(_mapping_text(values))}, "
+        f"{_optional(lawful_basis)}, {_optional(jurisdiction)}, {_quoted(personal)}]"
+    )
+    return hashlib.sha256((prev_hash + core).encode()).hexdigest()
+
+
+def _optional(text: str | None) -> str:
+    return "null" if text is None else _quoted(text)
 
 
 def rehash(event: ConsentEvent) -> str:
@@ -151,29 +157,30 @@ def seal(
         jurisdiction=draft.jurisdiction,
         personal=personal,
     )
+    # Positional: a batch seals thousands, and keywords cost a third of the constructor.
     return ConsentEvent(
-        seq=seq,
-        event_id=event_id,
-        customer_id=draft.customer_id,
-        channel=draft.channel,
-        purpose=draft.purpose,
-        kind=draft.kind,
-        occurred_at=draft.occurred_at,
-        recorded_at=recorded_at,
-        source=draft.source,
-        idempotency_key=draft.idempotency_key,
-        until=draft.until,
-        values=dict(draft.values),
-        evidence=dict(draft.evidence),
-        lawful_basis=draft.lawful_basis,
-        jurisdiction=draft.jurisdiction,
-        actor=draft.actor,
-        personal_digest=personal,
-        prev_hash=prev_hash,
-        hash=digest,
+        seq,
+        event_id,
+        draft.customer_id,
+        draft.channel,
+        draft.purpose,
+        draft.kind,
+        draft.occurred_at,
+        recorded_at,
+        draft.source,
+        draft.idempotency_key,
+        draft.until,
+        dict(draft.values),
+        dict(draft.evidence),
+        draft.lawful_basis,
+        draft.jurisdiction,
+        draft.actor,
+        personal,
+        prev_hash,
+        digest,
     )
 
 
 def blank_personal(event: ConsentEvent) -> ConsentEvent:
     """The event with its personal fields erased; its hash still verifies."""
-    return replace(event, evidence={}, actor=None, erased=True)
+    return event._replace(evidence={}, actor=None, erased=True)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pycountry
 
-from cortesia.domain.consent import EVIDENCE_FIELDS
+from cortesia.domain.consent import EVIDENCE_FIELDS, LAWFUL_BASES
 from cortesia.errors import ValidationError
 
 MAX_EVIDENCE_TEXT = 4_000
@@ -38,7 +38,8 @@ def _check_ip(value: str) -> None:
         raise ValidationError("evidence.ip", value, "must be an IPv4 or IPv6 address") from None
 
 
-def _check_item(key: str, item: object) -> str:
+def check_evidence_item(key: str, item: object) -> str:
+    """``item`` when it is valid evidence under ``key``."""
     if key not in EVIDENCE_FIELDS:
         raise ValidationError(
             f"evidence.{key}", item, f"unknown evidence field; use {', '.join(EVIDENCE_FIELDS)}"
@@ -63,7 +64,7 @@ def parse_evidence(value: object) -> dict[str, str]:
         value = {"text": value}
     if not isinstance(value, Mapping):
         raise ValidationError("evidence", value, "must be text or an object")
-    return {str(key): _check_item(str(key), item) for key, item in value.items()}
+    return {str(key): check_evidence_item(str(key), item) for key, item in value.items()}
 
 
 def parse_jurisdiction(value: str | None) -> str | None:
@@ -85,3 +86,28 @@ def parse_jurisdiction(value: str | None) -> str | None:
             "jurisdiction", value, "must be an ISO 3166 country (ES) or subdivision (US-FL) code"
         )
     return code
+
+
+def text_field(
+    data: Mapping[str, object], field: str, *, required: bool, limit: int = 200
+) -> str | None:
+    """The field's text, stripped; None when absent and optional."""
+    value = data.get(field)
+    if value is None or value == "":
+        if required:
+            raise ValidationError(field, value, "is required")
+        return None
+    if isinstance(value, str) and len(value) <= limit:
+        stripped = value.strip()
+        if stripped:
+            return refuse_controls(field, stripped)
+    raise ValidationError(field, value, f"must be text of 1 to {limit} characters")
+
+
+def check_lawful_basis(value: str | None) -> str | None:
+    """``value`` when it is a lawful basis we know (or None)."""
+    if value is not None and value not in LAWFUL_BASES:
+        raise ValidationError(
+            "lawful_basis", value, f"use one of {', '.join(sorted(LAWFUL_BASES))}"
+        )
+    return value

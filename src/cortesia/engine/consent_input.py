@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from cortesia.domain.consent import LAWFUL_BASES, NewConsentEvent
+from cortesia.domain.consent import NewConsentEvent
 from cortesia.domain.preferences import validate_preference_values
 from cortesia.domain.vocabulary import (
     ConsentKind,
@@ -16,7 +16,13 @@ from cortesia.domain.vocabulary import (
     parse_purpose,
     parse_source,
 )
-from cortesia.engine.consent_fields import parse_evidence, parse_jurisdiction, refuse_controls
+from cortesia.engine.consent_fields import (
+    check_lawful_basis,
+    parse_evidence,
+    parse_jurisdiction,
+    text_field,
+)
+from cortesia.engine.consent_quick import quick_event
 from cortesia.engine.instants import parse_instant
 from cortesia.errors import BatchValidationError, FieldProblem, ValidationError
 
@@ -40,29 +46,6 @@ _FIELDS = frozenset(
         "idempotency_key",
     }
 )
-
-
-def _text(
-    data: Mapping[str, object], field: str, *, required: bool, limit: int = 200
-) -> str | None:
-    value = data.get(field)
-    if value is None or value == "":
-        if required:
-            raise ValidationError(field, value, "is required")
-        return None
-    if isinstance(value, str) and len(value) <= limit:
-        stripped = value.strip()
-        if stripped:
-            return refuse_controls(field, stripped)
-    raise ValidationError(field, value, f"must be text of 1 to {limit} characters")
-
-
-def _lawful_basis(value: str | None) -> str | None:
-    if value is not None and value not in LAWFUL_BASES:
-        raise ValidationError(
-            "lawful_basis", value, f"use one of {', '.join(sorted(LAWFUL_BASES))}"
-        )
-    return value
 
 
 def _until(data: Mapping[str, object], kind: ConsentKind, occurred_at: datetime) -> datetime | None:
@@ -103,7 +86,7 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
     if not _FIELDS.issuperset(data):
         unknown = sorted(set(data) - _FIELDS)[0]
         raise ValidationError(unknown, data[unknown], "unknown field")
-    customer_id = _text(data, "customer_id", required=True, limit=128)
+    customer_id = text_field(data, "customer_id", required=True, limit=128)
     kind = parse_kind(str(data.get("kind") or ""))
     if kind is ConsentKind.ERASURE:
         # An erasure also deletes data and suppresses contact points: only erase does that.
@@ -119,7 +102,7 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
         raise ValidationError(
             "occurred_at", raw_at, "is in the future; events record what already happened"
         )
-    jurisdiction = _text(data, "jurisdiction", required=False, limit=6)
+    jurisdiction = text_field(data, "jurisdiction", required=False, limit=6)
     return NewConsentEvent(
         customer_id=str(customer_id),
         channel=parse_channel(str(data.get("channel") or "")),
@@ -127,14 +110,14 @@ def parse_consent_event(data: Mapping[str, object], *, now: datetime) -> NewCons
         kind=kind,
         occurred_at=occurred_at,
         source=parse_source(str(data.get("source") or "api")),
-        idempotency_key=_text(data, "idempotency_key", required=False)
+        idempotency_key=text_field(data, "idempotency_key", required=False)
         or _default_key(data, occurred_at),
         until=_until(data, kind, occurred_at),
         values=_values(data, kind),
         evidence=parse_evidence(data.get("evidence")),
-        lawful_basis=_lawful_basis(_text(data, "lawful_basis", required=False)),
+        lawful_basis=check_lawful_basis(text_field(data, "lawful_basis", required=False)),
         jurisdiction=parse_jurisdiction(jurisdiction),
-        actor=_text(data, "actor", required=False),
+        actor=text_field(data, "actor", required=False),
     )
 
 
@@ -146,7 +129,13 @@ def parse_consent_batch(
         raise ValidationError("events", len(rows), f"at most {MAX_BATCH} events per batch")
     drafts: list[NewConsentEvent] = []
     problems: list[FieldProblem] = []
+    latest = now + MAX_CLOCK_SKEW
     for index, row in enumerate(rows):
+        # The quick path reads the common event; the full parser reads and judges the rest.
+        draft = quick_event(row, OLDEST_INSTANT, latest)
+        if draft is not None:
+            drafts.append(draft)
+            continue
         try:
             drafts.append(parse_consent_event(row, now=now))
         except ValidationError as error:

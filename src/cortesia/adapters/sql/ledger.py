@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,7 +38,7 @@ def _utc_draft(draft: NewConsentEvent) -> NewConsentEvent:
     if draft.occurred_at.tzinfo is UTC and (draft.until is None or draft.until.tzinfo is UTC):
         return draft
     until = None if draft.until is None else _utc(draft.until, "until")
-    return replace(draft, occurred_at=_utc(draft.occurred_at, "occurred_at"), until=until)
+    return draft._replace(occurred_at=_utc(draft.occurred_at, "occurred_at"), until=until)
 
 
 def _decoded_or_unreadable(row: Sequence[Any]) -> ConsentEvent | UnreadableEvent:
