@@ -11,11 +11,14 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cortesia.domain.ledger import epoch_micros, event_hash, personal_digest
+from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 
 ANY_TEXT = st.text(max_size=40)  # quotes, backslashes, controls, any plane of Unicode
 INSTANTS = st.datetimes(
@@ -130,3 +133,11 @@ def test_a_microsecond_apart_is_another_hash() -> None:
     first = event_hash("0", occurred_at=at, **fields)  # type: ignore[arg-type]
     later = event_hash("0", occurred_at=at + timedelta(microseconds=1), **fields)  # type: ignore[arg-type]
     assert first != later
+
+
+@pytest.mark.parametrize("vocabulary", [Channel, ConsentKind, Source])
+def test_the_text_of_a_vocabulary_member_is_its_value(vocabulary: type[StrEnum]) -> None:
+    # The chain and the store write str(member) for speed; a plain Enum would write its name.
+    for member in vocabulary:
+        assert str(member) == member.value
+        assert f"{member}" == member.value

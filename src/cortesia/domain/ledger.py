@@ -139,18 +139,19 @@ def seal(
 ) -> ConsentEvent:
     """Turn a validated draft into the chained event stored at ``seq``."""
     personal = personal_digest(draft.evidence, draft.actor)
+    # str() of these StrEnum members is their value, without the slow ``.value`` lookup.
     digest = event_hash(
         prev_hash,
         seq=seq,
         event_id=event_id,
         customer_id=draft.customer_id,
-        channel=draft.channel.value,
+        channel=str(draft.channel),
         purpose=draft.purpose,
-        kind=draft.kind.value,
+        kind=str(draft.kind),
         occurred_at=draft.occurred_at,
         recorded_at=recorded_at,
         until=draft.until,
-        source=draft.source.value,
+        source=str(draft.source),
         idempotency_key=draft.idempotency_key,
         values=draft.values,
         lawful_basis=draft.lawful_basis,
