@@ -61,6 +61,22 @@ def test_a_replayed_key_returns_the_original_and_writes_nothing(store: Store) ->
     assert store.chain_head().count == 1
 
 
+def test_replays_are_found_among_many_keys_of_customers_with_long_histories(store: Store) -> None:
+    # 1,200 keys in one batch: more than one lookup chunk on SQL stores; 5 customers, so
+    # each has hundreds of stored events besides the keys asked about.
+    stored = store.append(drafts("old", 600, customers=5), T0)
+    fresh = drafts("new", 600, customers=5)
+    batch = [
+        d
+        for pair in zip(reversed(drafts("old", 600, customers=5)), fresh, strict=True)
+        for d in pair
+    ]
+    results = store.append(batch, T0 + timedelta(hours=1))
+    assert [r.created for r in results] == [False, True] * 600
+    assert [r.event for r in results[::2]] == [r.event for r in reversed(stored)]
+    assert store.chain_head().count == 1_200
+
+
 def test_a_reused_key_with_another_statement_is_a_conflict_and_writes_nothing(
     store: Store,
 ) -> None:

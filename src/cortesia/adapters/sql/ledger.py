@@ -81,17 +81,26 @@ class SqlLedger:
         self, cursor: Any, drafts: Sequence[NewConsentEvent]
     ) -> dict[tuple[str, str], ConsentEvent]:
         """Stored events by (customer, idempotency key), for the drafts given."""
-        wanted = {(d.customer_id, d.idempotency_key) for d in drafts}
-        customers = list({customer for customer, _ in wanted})
-        seqs = [
-            row[2]
-            for row in self._fetch(cursor, self._sql.keys_of, customers)
-            if (row[0], row[1]) in wanted
-        ]
+        wanted = list({(d.customer_id, d.idempotency_key): None for d in drafts})
+        seqs = [row[2] for row in self._stored_keys(cursor, wanted)]
         if not seqs:
             return {}
         events = (event_from_row(row) for row in self._fetch(cursor, self._sql.by_seqs, seqs))
         return {(e.customer_id, e.idempotency_key): e for e in events}
+
+    def _stored_keys(self, cursor: Any, pairs: list[tuple[str, str]]) -> list[Any]:
+        # Only the pairs already stored come back (usually none), however many events
+        # their customers have.
+        if self._sql.postgres:
+            customers, keys = [c for c, _ in pairs], [k for _, k in pairs]
+            cursor.execute(self._sql.stored_keys(len(pairs)), (customers, keys))
+            return list(cursor.fetchall())
+        rows: list[Any] = []
+        for start in range(0, len(pairs), LOOKUP_CHUNK):
+            chunk = pairs[start : start + LOOKUP_CHUNK]
+            cursor.execute(self._sql.stored_keys(len(chunk)), [v for pair in chunk for v in pair])
+            rows.extend(cursor.fetchall())
+        return rows
 
     def append_in(
         self, connection: sa.Connection, drafts: Sequence[NewConsentEvent], recorded_at: datetime

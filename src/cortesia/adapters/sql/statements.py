@@ -67,13 +67,24 @@ class Statements:
     any_suppressed: str
     key_by_id: str
 
-    def keys_of(self, count: int) -> str:
-        """(customer, key, seq) of every event of ``count`` customers: an index-only scan."""
-        keys = 'SELECT "customer_id", "idempotency_key", "seq" FROM consent_events'
+    def stored_keys(self, count: int) -> str:
+        """Seq of each of ``count`` (customer, key) pairs already stored: one index probe each.
+
+        SQLite: the pairs come as ``2 * count`` parameters; ``CROSS JOIN`` keeps them the outer
+        loop (a row-value ``IN`` would scan the table). PostgreSQL: two arrays.
+        """
+        found = 'e."customer_id", e."idempotency_key", e."seq"'
+        match = 'e."customer_id" = w.c AND e."idempotency_key" = w.k'
         if self.postgres:
-            return f'{keys} WHERE "customer_id" = ANY(%s)'
-        marks = ", ".join("?" * count)
-        return f'{keys} WHERE "customer_id" IN ({marks})'
+            return (
+                f"SELECT {found} FROM unnest(%s::text[], %s::text[]) AS w(c, k) "  # noqa: S608
+                f"JOIN consent_events e ON {match}"
+            )
+        pairs = ", ".join(["(?, ?)"] * count)
+        return (
+            f"WITH w(c, k) AS (VALUES {pairs}) "  # noqa: S608
+            f"SELECT {found} FROM w CROSS JOIN consent_events e ON {match}"
+        )
 
     def by_seqs(self, count: int) -> str:
         """Whole events by seq (one array on PostgreSQL)."""
