@@ -63,19 +63,35 @@ def load_json(text: str) -> Any:
     return _loads(text)
 
 
-def event_ids(count: int, at: datetime) -> list[str]:
-    """``count`` time-ordered UUIDs (RFC 9562 version 7) for events recorded at ``at``.
+_SEQ_HIGH = 0xFFF  # 12 bits of seq in ``rand_a``
+_SEQ_LOW_BITS = 30  # and 30 in ``rand_b``: ids stay in seq order up to 2**42 events
+_VARIANT = 0b10 << 62
 
-    The leading 48 bits are the milliseconds of ``at``, so new ids land at the end of
-    the event-id index instead of on random pages of it.
+
+def event_ids(count: int, at: datetime, first_seq: int) -> list[str]:
+    """Time-ordered UUIDs (RFC 9562 version 7) for the events ``first_seq`` onwards,
+    recorded at ``at``.
+
+    The leading 48 bits are the milliseconds of ``at``; the next 42 are the event's seq
+    (the counter of RFC 9562 §6.2, method 1) and the last 32 random. Ids recorded in
+    one millisecond, or under a stopped clock, still follow each other: each new id lands
+    at the end of the event-id index. With random bits there, they landed on random
+    pages of it, which cost a third of the append.
     """
     stamp = f"{(at - EPOCH) // _MILLI:012x}"
-    digits = os.urandom(10 * count).hex()
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    noise = os.urandom(4 * count)
+    low_mask = (1 << _SEQ_LOW_BITS) - 1
     ids: list[str] = []
-    for start in range(0, 20 * count, 20):
-        h = digits[start : start + 20]
-        variant = "89ab"[int(h[3], 16) & 3]
-        ids.append(f"{stamp[:8]}-{stamp[8:]}-7{h[:3]}-{variant}{h[4:7]}-{h[7:19]}")
+    for index in range(count):
+        seq = first_seq + index
+        tail = (
+            _VARIANT
+            | (seq & low_mask) << 32
+            | int.from_bytes(noise[4 * index : 4 * index + 4], "big")
+        )
+        digits = f"{tail:016x}"
+        ids.append(f"{head}{seq >> _SEQ_LOW_BITS & _SEQ_HIGH:03x}-{digits[:4]}-{digits[4:]}")
     return ids
 
 

@@ -113,7 +113,7 @@ class SqlLedger:
         results: list[AppendResult] = []
         fresh: list[ConsentEvent] = []
         seq, prev = head.last_seq, head.last_hash
-        ids = iter(event_ids(len(drafts), recorded_at))
+        ids = iter(event_ids(len(drafts), recorded_at, seq + 1))
         for draft in drafts:
             original = known.get((draft.customer_id, draft.idempotency_key))
             if original is not None:
