@@ -14,7 +14,7 @@ from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements, copy_even
 from cortesia.adapters.sql.tables import consent_events
 from cortesia.domain.chain_check import UnreadableEvent
 from cortesia.domain.consent import AppendResult, ConsentEvent, NewConsentEvent, check_replay
-from cortesia.domain.ledger import ChainHead, seal
+from cortesia.domain.ledger import ChainHead, seal_batch
 from cortesia.errors import StoreError, ValidationError
 
 STREAM_CHUNK = 5_000
@@ -110,31 +110,45 @@ class SqlLedger:
         cursor = driver(connection).cursor()
         head = self.head_locked(cursor)
         known = self.known(cursor, drafts) if drafts else {}
-        results: list[AppendResult] = []
-        fresh: list[ConsentEvent] = []
-        seq, prev = head.last_seq, head.last_hash
-        ids = iter(event_ids(len(drafts), recorded_at, seq + 1))
+        # First which drafts are new (a key seen earlier in the batch is a replay of that
+        # draft), then one chain over the new ones.
+        fresh: list[NewConsentEvent] = []
+        earlier: dict[tuple[str, str], int] = {}
+        plan: list[ConsentEvent | int] = []  # the stored original, or a place in ``fresh``
         for draft in drafts:
-            original = known.get((draft.customer_id, draft.idempotency_key))
+            key = (draft.customer_id, draft.idempotency_key)
+            original = known.get(key)
             if original is not None:
                 check_replay(original, draft)
-                results.append(AppendResult(original, created=False))
+                plan.append(original)
                 continue
-            seq += 1
-            event = seal(
-                _utc_draft(draft),
-                seq=seq,
-                event_id=next(ids),
-                recorded_at=recorded_at,
-                prev_hash=prev,
-            )
-            prev = event.hash
-            known[(event.customer_id, event.idempotency_key)] = event
-            fresh.append(event)
-            results.append(AppendResult(event, created=True))
-        if fresh:
-            self._insert(cursor, fresh)
-            cursor.execute(self._sql.update_head, (head.count + len(fresh), seq, prev))
+            place = earlier.get(key)
+            if place is not None:
+                check_replay(fresh[place], draft)
+                plan.append(-1 - place)
+                continue
+            earlier[key] = len(fresh)
+            plan.append(len(fresh))
+            fresh.append(_utc_draft(draft))
+        events = seal_batch(
+            fresh,
+            first_seq=head.last_seq + 1,
+            ids=event_ids(len(fresh), recorded_at, head.last_seq + 1),
+            recorded_at=recorded_at,
+            prev_hash=head.last_hash,
+        )
+        results: list[AppendResult] = []
+        for step in plan:
+            if isinstance(step, ConsentEvent):
+                results.append(AppendResult(step, created=False))
+            elif step >= 0:
+                results.append(AppendResult(events[step], created=True))
+            else:  # a repeat of a new event earlier in the batch
+                results.append(AppendResult(events[-1 - step], created=False))
+        if events:
+            last = events[-1]
+            self._insert(cursor, events)
+            cursor.execute(self._sql.update_head, (head.count + len(events), last.seq, last.hash))
         cursor.close()
         return results
 
