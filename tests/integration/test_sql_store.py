@@ -8,9 +8,11 @@ import pytest
 import sqlalchemy as sa
 from tests.integration.ledger_drafts import T0, draft, drafts
 
+from cortesia.adapters.sql.codec import event_row
 from cortesia.adapters.sql.migrate import head_revision, upgrade
 from cortesia.adapters.sql.store import SqlStore
-from cortesia.adapters.sql.tables import SCHEMA_REVISION
+from cortesia.adapters.sql.tables import EVENT_COLUMNS, SCHEMA_REVISION
+from cortesia.domain.vocabulary import ConsentKind
 from cortesia.errors import StoreError, ValidationError
 
 
@@ -73,3 +75,23 @@ def test_every_process_sees_the_secret_written_first(database_url: str) -> None:
     finally:
         one.close()
         two.close()
+
+
+QUOTED = [f'"{column}"' for column in EVENT_COLUMNS]
+
+
+def test_plain_and_full_events_are_stored_as_the_full_row(sql_store: SqlStore) -> None:
+    # Plain events go in through a statement without the optional columns; the rows
+    # must be the ones the full statement writes.
+    plain = draft("plain", evidence={"ip": "203.0.113.7"})
+    full = draft("full", actor="agent 7")._replace(lawful_basis="consent", jurisdiction="ES")
+    snooze = draft("snooze", kind=ConsentKind.SNOOZE)._replace(until=T0 + timedelta(days=30))
+    events = [r.event for r in sql_store.append([plain, full, snooze], T0)]
+    with sql_store.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            f"SELECT {', '.join(QUOTED)} FROM consent_events ORDER BY seq"
+        ).all()
+    assert [tuple(row) for row in rows] == [event_row(e) for e in events]
+    assert [type(row[-1]) for row in rows] == [type(rows[0][-1])] * 3  # erased, one type
+    assert not any(row[-1] for row in rows)
+    assert sql_store.events_of("C1") == events

@@ -7,11 +7,17 @@ microseconds (UTC); JSON columns are text.
 from __future__ import annotations
 
 import json
+import operator
 import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from cortesia.adapters.sql.tables import (
+    EVENT_COLUMNS,
+    OPTIONAL_EVENT_COLUMNS,
+    PLAIN_EVENT_COLUMNS,
+)
 from cortesia.domain.access import ApiKeyRecord, Scope
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.customers import AttributeType, AttributeValue, Customer
@@ -127,6 +133,23 @@ def event_row(event: ConsentEvent) -> tuple[object, ...]:
         event.hash,
         event.erased,
     )
+
+
+_OPTIONAL_PLACES = tuple(
+    EVENT_COLUMNS.index(name) for name in sorted(OPTIONAL_EVENT_COLUMNS - {"erased"})
+)
+_ERASED_PLACE = EVENT_COLUMNS.index("erased")
+_plain_part = operator.itemgetter(*(EVENT_COLUMNS.index(name) for name in PLAIN_EVENT_COLUMNS))
+
+
+def plain_event_row(row: tuple[object, ...]) -> tuple[object, ...] | None:
+    """The ``PLAIN_EVENT_COLUMNS`` of an event row whose optional columns are all empty."""
+    if row[_ERASED_PLACE]:
+        return None
+    for place in _OPTIONAL_PLACES:
+        if row[place] is not None:
+            return None
+    return _plain_part(row)  # type: ignore[no-any-return]
 
 
 def event_from_row(row: Sequence[Any]) -> ConsentEvent:

@@ -8,7 +8,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cortesia.adapters.sql.codec import event_from_row, event_ids, event_row, to_micros
+from cortesia.adapters.sql.codec import (
+    event_from_row,
+    event_ids,
+    event_row,
+    plain_event_row,
+    to_micros,
+)
 from cortesia.adapters.sql.connection import driver, driver_connection, guarded
 from cortesia.adapters.sql.statements import LOOKUP_CHUNK, Statements, copy_events_sql
 from cortesia.adapters.sql.tables import consent_events
@@ -158,8 +164,21 @@ class SqlLedger:
                 for event in events:
                     copy.write_row(event_row(event))
             return
-        params = self._sql.event_params
-        cursor.executemany(self._sql.insert_events, [params(event_row(e)) for e in events])
+        # Most events leave the optional columns empty: they go in through a statement
+        # without those columns, sparing the driver an adapter lookup for each None.
+        plain: list[tuple[object, ...]] = []
+        full: list[tuple[object, ...]] = []
+        for event in events:
+            row = event_row(event)
+            part = plain_event_row(row)
+            if part is None:
+                full.append(row)
+            else:
+                plain.append(part)
+        if plain:
+            cursor.executemany(self._sql.insert_plain_events, plain)
+        if full:
+            cursor.executemany(self._sql.insert_events, [self._sql.event_params(r) for r in full])
 
     # -- reading ------------------------------------------------------------
     def events_of(self, customer_id: str, until: datetime | None) -> list[ConsentEvent]:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from cortesia.adapters.sql.tables import (
     CUSTOMER_COLUMNS,
     EVENT_COLUMNS,
+    PLAIN_EVENT_COLUMNS,
     consent_events,
     customers,
 )
@@ -60,6 +61,7 @@ class Statements:
     head_for_update: str
     update_head: str
     insert_events: str
+    insert_plain_events: str
     event_params: Params
     upsert_customers: str
     customer_params: Params
@@ -117,6 +119,10 @@ class Statements:
                 f'"last_hash" = {mark} WHERE "id" = 1'
             ),
             insert_events=insert_events,
+            insert_plain_events=(
+                f"INSERT INTO consent_events ({_quoted(PLAIN_EVENT_COLUMNS)}, "  # noqa: S608
+                f'"erased") VALUES ({", ".join([mark] * len(PLAIN_EVENT_COLUMNS))}, FALSE)'
+            ),
             event_params=event_params,
             upsert_customers=upsert,
             customer_params=customer_params,

@@ -247,6 +247,9 @@ customer_values = sa.Table(
 
 # Column order of consent_events, as the codec builds and reads rows.
 EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in consent_events.columns)
+# What most events fill: no snooze end, lawful basis, jurisdiction or actor, not erased.
+OPTIONAL_EVENT_COLUMNS = frozenset({"until", "lawful_basis", "jurisdiction", "actor", "erased"})
+PLAIN_EVENT_COLUMNS = tuple(c for c in EVENT_COLUMNS if c not in OPTIONAL_EVENT_COLUMNS)
 CUSTOMER_COLUMNS: tuple[str, ...] = tuple(c.name for c in customers.columns)
 CONTACT_COLUMNS: tuple[str, ...] = tuple(c.name for c in contacts.columns)
 DECISION_COLUMNS: tuple[str, ...] = tuple(c.name for c in decisions.columns)
