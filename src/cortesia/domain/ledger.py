@@ -47,14 +47,23 @@ def epoch_micros(value: datetime) -> int:
 _quoted = json.encoder.encode_basestring_ascii
 
 
-def _mapping_text(data: Mapping[str, object]) -> str:
-    """Canonical JSON of a mapping: keys sorted, no spaces, ASCII."""
-    # Most events carry no values or evidence; evidence is text only: both skip the encoder.
-    if not data:
-        return "{}"
-    items = sorted(data.items())
+def text_object(items: Sequence[tuple[str, object]]) -> str | None:
+    """Compact ASCII JSON of an object whose values are all text, in the order given, as
+    ``json.dumps`` writes it; None when a value is not text. Written out: evidence is text
+    only, and the encoder's own layers cost three times as much for a few keys."""
     if all(type(value) is str for _, value in items):
         return "{" + ",".join([f"{_quoted(k)}:{_quoted(v)}" for k, v in items]) + "}"  # type: ignore[arg-type]
+    return None
+
+
+def _mapping_text(data: Mapping[str, object]) -> str:
+    """Canonical JSON of a mapping: keys sorted, no spaces, ASCII."""
+    # Most events carry no values or evidence: both skip the encoder.
+    if not data:
+        return "{}"
+    text = text_object(sorted(data.items()))
+    if text is not None:
+        return text
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
 
 

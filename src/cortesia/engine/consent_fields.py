@@ -17,6 +17,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def has_controls(value: str) -> bool:
+    """Whether ``value`` holds a control character (line breaks included)."""
+    return _CONTROL.search(value) is not None
+
+
 def refuse_controls(field: str, value: str, *, lines_allowed: bool = False) -> str:
     """``value`` unless it holds control characters (NUL cannot even be stored everywhere)."""
     pattern = _CONTROL_BUT_LINES if lines_allowed else _CONTROL

@@ -15,7 +15,6 @@ type and length tests.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -33,6 +32,7 @@ from cortesia.domain.vocabulary import (
 from cortesia.engine.consent_fields import (
     check_evidence_item,
     check_lawful_basis,
+    has_controls,
     parse_jurisdiction,
     text_field,
 )
@@ -44,7 +44,6 @@ QUICK_FIELDS = frozenset(
 )
 # Kinds with rules of their own (an end instant, values, erasure's refusal).
 _FULL_KINDS = frozenset({ConsentKind.SNOOZE, ConsentKind.PREFERENCE, ConsentKind.ERASURE})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _REMEMBERED = 50_000  # distinct values per memo before it starts over
 _LONGEST_REMEMBERED = 256  # longer evidence is checked each time rather than kept
 
@@ -97,7 +96,7 @@ def _plain(value: object, limit: int) -> str | None:
         type(value) is str
         and 0 < len(value) <= limit
         and value.strip() == value
-        and not _CONTROL.search(value)
+        and not has_controls(value)
     ):
         return value
     return None

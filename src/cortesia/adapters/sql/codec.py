@@ -21,6 +21,7 @@ from cortesia.adapters.sql.tables import (
 from cortesia.domain.access import ApiKeyRecord, Scope
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.customers import AttributeType, AttributeValue, Customer
+from cortesia.domain.ledger import text_object
 from cortesia.domain.vocabulary import Channel, ConsentKind, Source
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -102,10 +103,9 @@ def event_ids(count: int, at: datetime, first_seq: int) -> list[str]:
 
 
 def _text_map(data: Mapping[str, object]) -> str:
-    # Evidence is text only: written out, in a third of the encoder's time.
-    if all(type(value) is str for value in data.values()):
-        return "{" + ",".join([f"{_escaped(k)}:{_escaped(v)}" for k, v in data.items()]) + "}"  # type: ignore[arg-type]
-    return _dumps(dict(data))
+    # Evidence is text only: written out rather than encoded.
+    text = text_object(list(data.items()))
+    return _dumps(dict(data)) if text is None else text
 
 
 def event_row(event: ConsentEvent) -> tuple[object, ...]:
