@@ -77,6 +77,21 @@ def test_replays_are_found_among_many_keys_of_customers_with_long_histories(stor
     assert store.chain_head().count == 1_200
 
 
+def test_a_stored_key_at_the_end_of_a_batch_leaves_no_gap_in_the_chain(store: Store) -> None:
+    # SQL stores first insert without looking keys up; the stored key met at the end
+    # undoes that attempt, and the one that looks keys up must chain on from the head.
+    stored = store.append([draft("old")], T0)[0]
+    batch = [*drafts("new", 500), draft("old", minutes=5)]
+    results = store.append(batch, T0 + timedelta(hours=1))
+    assert [r.created for r in results] == [True] * 500 + [False]
+    assert results[-1].event == stored.event
+    assert [r.event.seq for r in results[:-1]] == list(range(2, 502))
+    head = store.chain_head()
+    assert head == ChainHead(501, 501, results[-2].event.hash)
+    assert verify_chain(store.iter_events(), head) == []
+    assert [e.idempotency_key for e in store.events_of("C1")].count("old") == 1
+
+
 def test_a_reused_key_with_another_statement_is_a_conflict_and_writes_nothing(
     store: Store,
 ) -> None:

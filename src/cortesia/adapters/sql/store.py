@@ -152,8 +152,8 @@ class SqlStore:
     ) -> list[AppendResult]:
         if not events:
             return []
-        with guarded(self._engine, "append consent events"), writing(self._engine) as connection:
-            return self._ledger.append_in(connection, events, recorded_at)
+        with guarded(self._engine, "append consent events"):
+            return self._ledger.append(events, recorded_at)
 
     def events_of(self, customer_id: str, until: datetime | None = None) -> list[ConsentEvent]:
         return self._ledger.events_of(customer_id, until)
