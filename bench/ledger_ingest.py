@@ -128,6 +128,7 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the run")
     args = parser.parse_args()
+
     def batches() -> Iterator[list[dict[str, object]]]:
         return make_batches(args.events, args.batch, args.customers, seed=7)
 
