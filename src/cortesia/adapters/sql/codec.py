@@ -7,17 +7,12 @@ microseconds (UTC); JSON columns are text.
 from __future__ import annotations
 
 import json
-import operator
 import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cortesia.adapters.sql.tables import (
-    EVENT_COLUMNS,
-    OPTIONAL_EVENT_COLUMNS,
-    PLAIN_EVENT_COLUMNS,
-)
+from cortesia.adapters.sql.tables import PLAIN_EVENT_COLUMNS
 from cortesia.domain.access import ApiKeyRecord, Scope
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.customers import AttributeType, AttributeValue, Customer
@@ -135,21 +130,70 @@ def event_row(event: ConsentEvent) -> tuple[object, ...]:
     )
 
 
-_OPTIONAL_PLACES = tuple(
-    EVENT_COLUMNS.index(name) for name in sorted(OPTIONAL_EVENT_COLUMNS - {"erased"})
+# The plain row, written out below in this order (checked here, once, at import).
+_PLAIN_ORDER = (
+    "seq",
+    "event_id",
+    "customer_id",
+    "channel",
+    "purpose",
+    "kind",
+    "occurred_at",
+    "recorded_at",
+    "source",
+    "idempotency_key",
+    "values",
+    "evidence",
+    "personal_digest",
+    "prev_hash",
+    "hash",
 )
-_ERASED_PLACE = EVENT_COLUMNS.index("erased")
-_plain_part = operator.itemgetter(*(EVENT_COLUMNS.index(name) for name in PLAIN_EVENT_COLUMNS))
+if PLAIN_EVENT_COLUMNS != _PLAIN_ORDER:
+    raise RuntimeError(f"plain consent event columns changed: {PLAIN_EVENT_COLUMNS}")
 
 
-def plain_event_row(row: tuple[object, ...]) -> tuple[object, ...] | None:
-    """The ``PLAIN_EVENT_COLUMNS`` of an event row whose optional columns are all empty."""
-    if row[_ERASED_PLACE]:
-        return None
-    for place in _OPTIONAL_PLACES:
-        if row[place] is not None:
-            return None
-    return _plain_part(row)  # type: ignore[no-any-return]
+def split_event_rows(
+    events: Sequence[ConsentEvent],
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Rows of ``events``: the ``PLAIN_EVENT_COLUMNS`` of those whose optional columns
+    are all empty (most of them), and the full rows of the rest."""
+    plain: list[tuple[object, ...]] = []
+    full: list[tuple[object, ...]] = []
+    recorded: dict[datetime, int] = {}  # a batch has one recording instant
+    for event in events:
+        if (
+            event.until is not None
+            or event.lawful_basis is not None
+            or event.jurisdiction is not None
+            or event.actor is not None
+            or event.erased
+        ):
+            full.append(event_row(event))
+            continue
+        at = event.recorded_at
+        micros = recorded.get(at)
+        if micros is None:
+            micros = recorded[at] = (at - EPOCH) // _MICRO
+        plain.append(
+            (
+                event.seq,
+                event.event_id,
+                event.customer_id,
+                str(event.channel),
+                event.purpose,
+                str(event.kind),
+                (event.occurred_at - EPOCH) // _MICRO,
+                micros,
+                str(event.source),
+                event.idempotency_key,
+                dump_map(event.values),
+                _text_map(event.evidence) if event.evidence else _EMPTY_MAP,
+                event.personal_digest,
+                event.prev_hash,
+                event.hash,
+            )
+        )
+    return plain, full
 
 
 def event_from_row(row: Sequence[Any]) -> ConsentEvent:

@@ -12,7 +12,7 @@ from cortesia.adapters.sql.codec import (
     event_from_row,
     event_ids,
     event_row,
-    plain_event_row,
+    split_event_rows,
     to_micros,
 )
 from cortesia.adapters.sql.connection import driver, driver_connection, guarded, writing
@@ -200,15 +200,7 @@ class SqlLedger:
             return
         # Most events leave the optional columns empty: they go in through a statement
         # without those columns, sparing the driver an adapter lookup for each None.
-        plain: list[tuple[object, ...]] = []
-        full: list[tuple[object, ...]] = []
-        for event in events:
-            row = event_row(event)
-            part = plain_event_row(row)
-            if part is None:
-                full.append(row)
-            else:
-                plain.append(part)
+        plain, full = split_event_rows(events)
         if plain:
             cursor.executemany(self._sql.insert_plain_events, plain)
         if full:
