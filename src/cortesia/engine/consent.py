@@ -58,10 +58,10 @@ class ConsentService:
     def record_batch(self, rows: Sequence[Mapping[str, object]]) -> list[AppendResult]:
         """Validate a whole batch first; append all of it in one transaction or nothing.
         The cyclic collector waits meanwhile: a batch makes thousands of objects and no
-        cycles (``collector``)."""
+        cycles (``collector``). The drafts are let go before it resumes, so its first
+        collection does not scan them."""
         with collector_paused():
-            drafts = parse_consent_batch(rows, now=self._clock.now())
-            return self.append(drafts)
+            return self.append(parse_consent_batch(rows, now=self._clock.now()))
 
     def append(self, drafts: Sequence[NewConsentEvent]) -> list[AppendResult]:
         """Append drafts that are already validated."""
