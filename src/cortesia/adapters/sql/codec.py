@@ -12,7 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cortesia.adapters.sql.tables import PLAIN_EVENT_COLUMNS
+from cortesia.adapters.sql.tables import (
+    EVENT_COLUMNS,
+    OPTIONAL_EVENT_COLUMNS,
+    PLAIN_EVENT_COLUMNS,
+)
 from cortesia.domain.access import ApiKeyRecord, Scope
 from cortesia.domain.consent import ConsentEvent
 from cortesia.domain.customers import AttributeType, AttributeValue, Customer
@@ -103,8 +107,9 @@ def _text_map(data: Mapping[str, object]) -> str:
     return _dumps(dict(data)) if text is None else text
 
 
-def event_row(event: ConsentEvent) -> tuple[object, ...]:
-    """A consent event as a row of ``consent_events`` (column order of the table)."""
+def _plain_row(event: ConsentEvent, recorded: int) -> tuple[object, ...]:
+    """The ``PLAIN_EVENT_COLUMNS`` of ``event``, ``recorded`` its recording instant in
+    epoch microseconds."""
     # str() of these StrEnum members is their value, without the slow ``.value`` lookup.
     return (
         event.seq,
@@ -114,42 +119,50 @@ def event_row(event: ConsentEvent) -> tuple[object, ...]:
         event.purpose,
         str(event.kind),
         (event.occurred_at - EPOCH) // _MICRO,
-        (event.recorded_at - EPOCH) // _MICRO,
-        _opt_micros(event.until),
+        recorded,
         str(event.source),
         event.idempotency_key,
         dump_map(event.values),
         _text_map(event.evidence) if event.evidence else _EMPTY_MAP,
-        event.lawful_basis,
-        event.jurisdiction,
-        event.actor,
         event.personal_digest,
         event.prev_hash,
         event.hash,
-        event.erased,
     )
 
 
-# The plain row, written out below in this order (checked here, once, at import).
-_PLAIN_ORDER = (
-    "seq",
-    "event_id",
-    "customer_id",
-    "channel",
-    "purpose",
-    "kind",
-    "occurred_at",
-    "recorded_at",
-    "source",
-    "idempotency_key",
-    "values",
-    "evidence",
-    "personal_digest",
-    "prev_hash",
-    "hash",
-)
-if PLAIN_EVENT_COLUMNS != _PLAIN_ORDER:
-    raise RuntimeError(f"plain consent event columns changed: {PLAIN_EVENT_COLUMNS}")
+def _widened(plain: tuple[object, ...], *optional: object) -> tuple[object, ...]:
+    """A full row from a plain one and the optional columns (until, lawful basis,
+    jurisdiction, actor, erased), in the table's column order."""
+    until, lawful_basis, jurisdiction, actor, erased = optional
+    return (
+        *plain[:8],
+        until,
+        *plain[8:12],
+        lawful_basis,
+        jurisdiction,
+        actor,
+        *plain[12:],
+        erased,
+    )
+
+
+# Both layouts, checked once at import against the table.
+if _widened(PLAIN_EVENT_COLUMNS, *sorted(OPTIONAL_EVENT_COLUMNS, key=EVENT_COLUMNS.index)) != (
+    EVENT_COLUMNS
+):
+    raise RuntimeError(f"consent event columns changed: {EVENT_COLUMNS}")
+
+
+def event_row(event: ConsentEvent) -> tuple[object, ...]:
+    """A consent event as a row of ``consent_events`` (column order of the table)."""
+    return _widened(
+        _plain_row(event, (event.recorded_at - EPOCH) // _MICRO),
+        _opt_micros(event.until),
+        event.lawful_basis,
+        event.jurisdiction,
+        event.actor,
+        event.erased,
+    )
 
 
 def split_event_rows(
@@ -174,25 +187,7 @@ def split_event_rows(
         micros = recorded.get(at)
         if micros is None:
             micros = recorded[at] = (at - EPOCH) // _MICRO
-        plain.append(
-            (
-                event.seq,
-                event.event_id,
-                event.customer_id,
-                str(event.channel),
-                event.purpose,
-                str(event.kind),
-                (event.occurred_at - EPOCH) // _MICRO,
-                micros,
-                str(event.source),
-                event.idempotency_key,
-                dump_map(event.values),
-                _text_map(event.evidence) if event.evidence else _EMPTY_MAP,
-                event.personal_digest,
-                event.prev_hash,
-                event.hash,
-            )
-        )
+        plain.append(_plain_row(event, micros))
     return plain, full
 
 
